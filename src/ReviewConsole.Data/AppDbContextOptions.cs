@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ReviewConsole.Data;
+
+/// <summary>One place that turns (provider, connection string) into context options, shared by the
+/// host, the design-time factories and the tests, so all of them see the same model.</summary>
+public static class AppDbContextOptions
+{
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationAssemblies.Sqlite))
+                    .AddInterceptors(SqlitePragmaInterceptor.Instance);
+                break;
+            case DatabaseProvider.SqlServer:
+                options.UseSqlServer(connectionString, sql =>
+                {
+                    sql.MigrationsAssembly(MigrationAssemblies.SqlServer);
+                    sql.EnableRetryOnFailure(3);
+                });
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
+        }
+
+        return options;
+    }
+
+    public static DbContextOptions<AppDbContext> Build(DatabaseProvider provider, string connectionString)
+    {
+        var builder = new DbContextOptionsBuilder<AppDbContext>();
+        Configure(builder, provider, connectionString);
+        return builder.Options;
+    }
+
+    /// <summary>Makes a relative SQLite data source absolute under <paramref name="baseDirectory"/>
+    /// and creates its folder, so the database lands in the content root's data/ wherever the
+    /// process was started from.</summary>
+    public static string ResolveSqlite(string connectionString, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var source = builder.DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            return connectionString;
+        }
+
+        if (!Path.IsPathRooted(source))
+        {
+            source = Path.GetFullPath(Path.Combine(baseDirectory, source));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        builder.DataSource = source;
+        return builder.ToString();
+    }
+}

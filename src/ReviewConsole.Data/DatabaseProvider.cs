@@ -1,0 +1,21 @@
+namespace ReviewConsole.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>The migrations assembly of each provider; one per provider, as EF requires.</summary>
+public static class MigrationAssemblies
+{
+    public const string Sqlite = "ReviewConsole.Migrations.Sqlite";
+    public const string SqlServer = "ReviewConsole.Migrations.SqlServer";
+
+    public static string For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => Sqlite,
+        DatabaseProvider.SqlServer => SqlServer,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+    };
+}

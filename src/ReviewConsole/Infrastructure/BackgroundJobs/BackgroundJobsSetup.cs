@@ -1,0 +1,104 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.SqlServer;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Infrastructure.Database;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Infrastructure.BackgroundJobs;
+
+/// <summary>
+/// Hangfire is the executor, never the source of truth: jobs take ids and re-read rows. Storage is
+/// in-memory on SQLite (one node) and SQL Server when the database is SQL Server (several nodes).
+/// </summary>
+public static class BackgroundJobsSetup
+{
+    public const string DashboardPath = "/jobs";
+
+    public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<BackgroundJobsOptions>()
+            .Bind(builder.Configuration.GetSection(BackgroundJobsOptions.SectionName));
+        services.AddSingleton<IValidateOptions<BackgroundJobsOptions>, BackgroundJobsOptionsValidator>();
+
+        var provider = builder.Configuration.GetValue(DatabaseOptions.SectionName + ":Provider", DatabaseProvider.Sqlite);
+        services.AddHangfire((sp, config) =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (provider == DatabaseProvider.SqlServer)
+            {
+                config.UseSqlServerStorage(sp.GetRequiredService<ActiveDatabase>().ConnectionString, new SqlServerStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(5),
+                });
+            }
+            else
+            {
+                config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+            }
+        });
+
+        var jobs = builder.Configuration.GetSection(BackgroundJobsOptions.SectionName).Get<BackgroundJobsOptions>() ?? new();
+        if (jobs.ServerEnabled)
+        {
+            services.AddHangfireServer((_, server) =>
+            {
+                server.WorkerCount = jobs.WorkerCount;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+
+        services.AddTransient<RecordHeartbeatJob>();
+        services.AddHostedService<RecurringJobsRegistrar>();
+        return builder;
+    }
+
+    public static WebApplication MapBackgroundJobs(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Admin, DashboardPath, new DashboardOptions
+        {
+            Authorization = [new HangfireDashboardAuthorization()],
+            DashboardTitle = "ReviewConsole jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        });
+        return app;
+    }
+}
+
+/// <summary>The one place recurring jobs are registered (features add theirs through
+/// <see cref="IRecurringJobRegistration"/>).</summary>
+public sealed class RecurringJobsRegistrar(
+    IRecurringJobManager recurring,
+    IOptions<BackgroundJobsOptions> options,
+    IEnumerable<IRecurringJobRegistration> registrations) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurring.AddOrUpdate<RecordHeartbeatJob>(RecordHeartbeatJob.Name, job => job.RunAsync(CancellationToken.None), options.Value.HeartbeatCron);
+        // A first beat right away, so health shows a fresh heartbeat without waiting for the schedule.
+        recurring.Trigger(RecordHeartbeatJob.Name);
+        foreach (var registration in registrations)
+        {
+            registration.Register(recurring);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>A feature's recurring jobs, registered at start by <see cref="RecurringJobsRegistrar"/>.</summary>
+public interface IRecurringJobRegistration
+{
+    void Register(IRecurringJobManager recurring);
+}

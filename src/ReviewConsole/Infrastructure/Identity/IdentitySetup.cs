@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Components.Account;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Identity;
+
+namespace ReviewConsole.Infrastructure.Identity;
+
+public static class IdentitySetup
+{
+    public static WebApplicationBuilder AddIdentityAndAccess(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptionsWithValidateOnStart<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.SectionName));
+        services.AddSingleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/Account/Login";
+            cookie.LogoutPath = "/Account/Logout";
+            cookie.AccessDeniedPath = "/Account/AccessDenied";
+            cookie.Cookie.Name = "ReviewConsole.Auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(10);
+            cookie.SlidingExpiration = true;
+        });
+
+        // Role changes and disabling take effect on open sessions within a minute: the cookie's
+        // security stamp is re-checked this often (the circuit re-checks on its own interval).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(30));
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Password.RequiredLength = 12;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<DisabledAwareSignInManager>()
+            .AddDefaultTokenProviders();
+
+        services.AddDataProtection()
+            .SetApplicationName("ReviewConsole")
+            .PersistKeysToDbContext<AppDbContext>();
+
+        services.AddAuthorization(Policies.Register);
+        services.AddScoped<IdentitySeeder>();
+        return builder;
+    }
+
+    public static async Task SeedIdentityAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+    }
+}
