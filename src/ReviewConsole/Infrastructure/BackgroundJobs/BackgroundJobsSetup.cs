@@ -25,24 +25,15 @@ public static class BackgroundJobsSetup
         services.AddSingleton<IValidateOptions<BackgroundJobsOptions>, BackgroundJobsOptionsValidator>();
 
         var provider = builder.Configuration.GetValue(DatabaseOptions.SectionName + ":Provider", DatabaseProvider.Sqlite);
-        services.AddHangfire((sp, config) =>
-        {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (provider == DatabaseProvider.SqlServer)
-            {
-                config.UseSqlServerStorage(sp.GetRequiredService<ActiveDatabase>().ConnectionString, new SqlServerStorageOptions
-                {
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(5),
-                });
-            }
-            else
-            {
-                config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
-            }
-        });
+
+        // The storage is this app's own singleton, registered before AddHangfire (which only adds
+        // one if none exists): Hangfire's JobStorage.Current is process-global, and relying on it
+        // would let two hosts in one process (tests) share or swap storages.
+        services.AddSingleton<JobStorage>(sp => CreateStorage(sp, provider));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
 
         var jobs = builder.Configuration.GetSection(BackgroundJobsOptions.SectionName).Get<BackgroundJobsOptions>() ?? new();
         if (jobs.ServerEnabled)
@@ -60,6 +51,18 @@ public static class BackgroundJobsSetup
         return builder;
     }
 
+    private static JobStorage CreateStorage(IServiceProvider services, DatabaseProvider provider)
+    {
+        GlobalConfiguration.Configuration.UseLogProvider(new HangfireLogProvider(services.GetRequiredService<ILoggerFactory>()));
+        return provider == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(services.GetRequiredService<ActiveDatabase>().ConnectionString, new SqlServerStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(5),
+            })
+            : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+    }
+
     public static WebApplication MapBackgroundJobs(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -69,7 +72,7 @@ public static class BackgroundJobsSetup
             DashboardTitle = "ReviewConsole jobs",
             AppPath = "/",
             DisplayStorageConnectionString = false,
-        });
+        }, app.Services.GetRequiredService<JobStorage>());
         return app;
     }
 }

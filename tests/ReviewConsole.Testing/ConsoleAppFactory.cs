@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ReviewConsole.Testing;
+
+/// <summary>
+/// The real app on a real SQLite file: demo users seeded, in-memory Hangfire. Tests adjust
+/// configuration through <see cref="Settings"/> before first use, and may swap the clock.
+/// </summary>
+public class ConsoleAppFactory : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase database = new();
+    private bool kestrel;
+
+    public ConsoleAppFactory()
+    {
+        Settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Sqlite"] = database.ConnectionString,
+            ["Demo:Enabled"] = "true",
+            ["Demo:FeedEnabled"] = "false",
+            ["Hangfire:ServerEnabled"] = "true",
+            ["Hangfire:WorkerCount"] = "2",
+        };
+    }
+
+    public TestDatabase Database => database;
+
+    /// <summary>Configuration overrides; set before the first client or <see cref="StartKestrel"/>.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
+    /// <summary>A fake clock for the app, when a test needs to move time.</summary>
+    public FakeTimeProvider? Clock { get; set; }
+
+    /// <summary>Starts the app on a free loopback port (real HTTP, for browsers) and returns its base address.</summary>
+    public Uri StartKestrel()
+    {
+        kestrel = true;
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment(kestrel ? "Development" : "Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
+        builder.ConfigureServices(services =>
+        {
+            if (Clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            database.Dispose();
+        }
+    }
+}
