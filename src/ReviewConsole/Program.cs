@@ -1,6 +1,10 @@
 using ReviewConsole.Components;
+using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Admin;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
 using ReviewConsole.Infrastructure.Health;
@@ -13,7 +17,11 @@ builder.AddDatabase();
 builder.AddIdentityAndAccess();
 builder.AddBackgroundJobs();
 builder.AddWebShell();
+builder.Services.AddApiTokens();
 builder.Services.AddHealth();
+builder.Services.AddAudit();
+builder.Services.AddActors();
+builder.Services.AddEnforcement(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 

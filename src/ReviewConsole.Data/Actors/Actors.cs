@@ -1,0 +1,92 @@
+namespace ReviewConsole.Data.Actors;
+
+public enum ActorStatus
+{
+    Active,
+    Suspended,
+}
+
+public enum ApiKeyStatus
+{
+    Active,
+    Revoked,
+}
+
+/// <summary>An organization on the API platform: the top of the actor tree (org → app → key).</summary>
+public class Organization
+{
+    public long Id { get; set; }
+
+    /// <summary>The platform's id, e.g. <c>org_7Hq2</c>; unique.</summary>
+    public required string ExternalId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public ActorStatus Status { get; set; }
+
+    /// <summary>Sanctions against a high-profile organization always need a Lead's approval.</summary>
+    public bool IsHighProfile { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<Application> Applications { get; set; } = [];
+}
+
+public class Application
+{
+    public long Id { get; set; }
+
+    public required string ExternalId { get; set; }
+
+    public long OrganizationId { get; set; }
+
+    public Organization? Organization { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public ActorStatus Status { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<ApiKey> Keys { get; set; } = [];
+}
+
+/// <summary>An API key: its id and display prefix only, never a secret.</summary>
+public class ApiKey
+{
+    public long Id { get; set; }
+
+    /// <summary>The platform's key id, e.g. <c>key_a81F</c>; unique.</summary>
+    public required string ExternalId { get; set; }
+
+    /// <summary>The first characters of the key as the platform shows them (e.g. <c>sk-live-ab12</c>).</summary>
+    public string Prefix { get; set; } = "";
+
+    public long ApplicationId { get; set; }
+
+    public Application? Application { get; set; }
+
+    /// <summary>Denormalized from the application so org-wide queries need no join.</summary>
+    public long OrganizationId { get; set; }
+
+    public ApiKeyStatus Status { get; set; }
+
+    public int? RateLimitRpm { get; set; }
+
+    public int? RateLimitTpm { get; set; }
+
+    public long? MonthlyTokenQuota { get; set; }
+
+    /// <summary>Usage as reported by the feed or an import.</summary>
+    public long TokensUsedThisMonth { get; set; }
+
+    /// <summary>Comma-separated model names the key may use; null = all.</summary>
+    public string? AllowedModels { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StatusChangedAt { get; set; }
+
+    /// <summary>Bumped on every change the platform must see; the revocation feed and ETags use it.</summary>
+    public long Version { get; set; }
+}

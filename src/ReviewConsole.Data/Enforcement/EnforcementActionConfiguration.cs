@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ReviewConsole.Data.Enforcement;
+
+internal sealed class EnforcementActionConfiguration : IEntityTypeConfiguration<EnforcementAction>
+{
+    public void Configure(EntityTypeBuilder<EnforcementAction> builder)
+    {
+        builder.Property(a => a.Kind).HasConversion<string>().HasMaxLength(40);
+        builder.Property(a => a.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.TargetType).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.Reason).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.ReasonId).HasMaxLength(100);
+        builder.Property(a => a.PolicyClause).HasMaxLength(200);
+        builder.Property(a => a.Note).HasMaxLength(4000);
+        builder.Property(a => a.ParametersJson).HasMaxLength(4000);
+        builder.Property(a => a.RequestedBy).HasMaxLength(256);
+        builder.Property(a => a.ApprovedBy).HasMaxLength(256);
+        builder.Property(a => a.CancelledBy).HasMaxLength(256);
+        builder.Property(a => a.IdempotencyKey).HasMaxLength(64);
+        builder.HasIndex(a => a.IdempotencyKey).IsUnique();
+        builder.Property(a => a.LastError).HasMaxLength(4000);
+        builder.HasIndex(a => new { a.State, a.NextAttemptAt });
+        builder.HasIndex(a => new { a.TargetType, a.TargetId });
+        builder.HasIndex(a => a.OrganizationId);
+        builder.HasIndex(a => new { a.Reason, a.ReasonId });
+    }
+}

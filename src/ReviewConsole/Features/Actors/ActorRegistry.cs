@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Actors;
+
+namespace ReviewConsole.Features.Actors;
+
+/// <summary>The platform ids of one actor chain as an intake record names them.</summary>
+public sealed record ActorRef(string OrganizationId, string ApplicationId, string ApiKeyId);
+
+/// <summary>The database ids of an actor chain.</summary>
+public sealed record ActorIds(long OrganizationId, long ApplicationId, long ApiKeyId);
+
+/// <summary>
+/// Finds or creates organizations, applications and keys by their platform ids. Unknown actors
+/// are created on first sight (a flag can be the first the console hears of an organization).
+/// Concurrent creators race on the unique external ids; the loser re-reads the winner's row.
+/// </summary>
+public sealed class ActorRegistry(TimeProvider clock)
+{
+    public async Task<ActorIds> EnsureAsync(AppDbContext db, ActorRef actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
+        var orgId = await EnsureOrganizationAsync(db, actor.OrganizationId, cancellationToken);
+        var appId = await EnsureApplicationAsync(db, actor.ApplicationId, orgId, cancellationToken);
+        var keyId = await EnsureKeyAsync(db, actor.ApiKeyId, appId, orgId, cancellationToken);
+        return new ActorIds(orgId, appId, keyId);
+    }
+
+    public Task<long> EnsureOrganizationAsync(AppDbContext db, string externalId, CancellationToken cancellationToken) =>
+        EnsureAsync(
+            db,
+            db.Set<Organization>().Where(o => o.ExternalId == externalId).Select(o => (long?)o.Id),
+            () => new Organization { ExternalId = externalId, Name = externalId, CreatedAt = clock.GetUtcNow() },
+            o => o.Id,
+            cancellationToken);
+
+    private Task<long> EnsureApplicationAsync(AppDbContext db, string externalId, long organizationId, CancellationToken cancellationToken) =>
+        EnsureAsync(
+            db,
+            db.Set<Application>().Where(a => a.ExternalId == externalId).Select(a => (long?)a.Id),
+            () => new Application { ExternalId = externalId, Name = externalId, OrganizationId = organizationId, CreatedAt = clock.GetUtcNow() },
+            a => a.Id,
+            cancellationToken);
+
+    private Task<long> EnsureKeyAsync(AppDbContext db, string externalId, long applicationId, long organizationId, CancellationToken cancellationToken) =>
+        EnsureAsync(
+            db,
+            db.Set<ApiKey>().Where(k => k.ExternalId == externalId).Select(k => (long?)k.Id),
+            () => new ApiKey
+            {
+                ExternalId = externalId,
+                Prefix = externalId.Length > 12 ? externalId[..12] : externalId,
+                ApplicationId = applicationId,
+                OrganizationId = organizationId,
+                CreatedAt = clock.GetUtcNow(),
+            },
+            k => k.Id,
+            cancellationToken);
+
+    private static async Task<long> EnsureAsync<T>(AppDbContext db, IQueryable<long?> find, Func<T> create, Func<T, long> idOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await find.FirstOrDefaultAsync(cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var entity = create();
+        db.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return idOf(entity);
+        }
+        catch (DbUpdateException)
+        {
+            // Another writer created it first (unique external id); use theirs.
+            db.Entry(entity).State = EntityState.Detached;
+            return await find.FirstOrDefaultAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"Could not create or find {typeof(T).Name}.");
+        }
+    }
+}
