@@ -147,3 +147,16 @@ public sealed record IncidentEnforcementRequest(
     string? ParametersJson = null);
 
 public sealed record NewActionItem(string Title, string OwnerId, string OwnerName, DateOnly DueOn);
+
+/// <summary>What /incidents/new shows when another page linked to it: the things that will be linked and a suggested title.</summary>
+public sealed record IncidentPrefill(
+    string SuggestedTitle,
+    MisuseType? SuggestedMisuseType,
+    IReadOnlyList<long> FlagIds,
+    long? ClusterId,
+    long? OrganizationId,
+    long? ApplicationId,
+    long? ApiKeyId,
+    IReadOnlyList<long> EnforcementActionIds,
+    IReadOnlyList<string> Descriptions,
+    IReadOnlyList<string> Problems);
