@@ -17,9 +17,7 @@ public partial class StatisticsPage
 
     protected override async Task OnInitializedAsync()
     {
-        var today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
-        from = today.AddDays(-30).ToString("yyyy-MM-dd", Inv);
-        to = today.AddDays(1).ToString("yyyy-MM-dd", Inv);
+        (from, to) = StatisticsFeature.DefaultPeriod(null, null, Clock);
         await LoadAsync();
     }
 
@@ -48,7 +46,7 @@ public partial class StatisticsPage
         }
     }
 
-    private string ExportHref(string format) => $"/statistics/export.{format}?from={Uri.EscapeDataString(from ?? "")}&to={Uri.EscapeDataString(to ?? "")}";
+    private string ExportHref(string format) => $"/statistics/export/{format}?from={Uri.EscapeDataString(from ?? "")}&to={Uri.EscapeDataString(to ?? "")}";
 
     private static List<ChartSeries<double>> Series(string name, IReadOnlyList<StatCount> counts) =>
         [new ChartSeries<double> { Name = name, Data = new ChartData<double>(counts.Select(c => (double)c.Count).ToList()) }];
