@@ -61,7 +61,7 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
 
         // A SEV2 does not close without an approved retrospective.
         await Page.GetByTestId("transition-closed").ClickAsync();
-        await Expect(Page.Locator(".mud-snackbar")).ToContainTextAsync("closes only after its retrospective is approved");
+        await Expect(Page.Locator(".mud-snackbar", new() { HasText = "closes only after its retrospective is approved" })).ToBeVisibleAsync();
 
         await Page.Locator(".mud-tab", new() { HasText = "Retrospective" }).ClickAsync();
         await Page.GetByTestId("retro-start").ClickAsync();
