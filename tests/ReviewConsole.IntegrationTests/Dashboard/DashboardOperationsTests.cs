@@ -26,8 +26,15 @@ public sealed class DashboardOperationsTests : IDisposable
             var key = await db.Set<Data.Actors.ApiKey>().FirstAsync(k => k.OrganizationId == org.Id);
             Flag NewFlag(string id, string category, FlagStatus status, DateTimeOffset created, DateTimeOffset due) => new()
             {
-                UpstreamId = id, TopCategory = category, Status = status, CreatedAt = created, IngestedAt = created, SlaDueAt = due,
-                OrganizationId = org.Id, ApplicationId = key.ApplicationId, ApiKeyId = key.Id,
+                UpstreamId = id,
+                TopCategory = category,
+                Status = status,
+                CreatedAt = created,
+                IngestedAt = created,
+                SlaDueAt = due,
+                OrganizationId = org.Id,
+                ApplicationId = key.ApplicationId,
+                ApiKeyId = key.Id,
             };
             var leased = NewFlag("d1", "hate", FlagStatus.New, now.AddHours(-5), now.AddHours(-1));
             leased.LeaseOwner = reviewer.Id;

@@ -142,8 +142,15 @@ public sealed class StatisticsServiceTests : IDisposable
         var day = From;
         Flag NewFlag(string id, DateTimeOffset at, string category, FlagSource source) => new()
         {
-            UpstreamId = id, CreatedAt = at, IngestedAt = at, TopCategory = category, Source = source,
-            OrganizationId = actor.OrganizationId, ApplicationId = actor.ApplicationId, ApiKeyId = actor.ApiKeyId, SlaDueAt = at.AddDays(1),
+            UpstreamId = id,
+            CreatedAt = at,
+            IngestedAt = at,
+            TopCategory = category,
+            Source = source,
+            OrganizationId = actor.OrganizationId,
+            ApplicationId = actor.ApplicationId,
+            ApiKeyId = actor.ApiKeyId,
+            SlaDueAt = at.AddDays(1),
         };
         var f1 = NewFlag("f1", day.AddDays(1), "hate", FlagSource.Feed);
         var f2 = NewFlag("f2", day.AddDays(2), "hate", FlagSource.Feed);
@@ -166,8 +173,17 @@ public sealed class StatisticsServiceTests : IDisposable
 
         EnforcementAction Act(EnforcementKind kind, DateTimeOffset requested, EnforcementState state, EnforcementReason reason, string reasonId, DateTimeOffset? completed) => new()
         {
-            Kind = kind, State = state, TargetType = EnforcementTargetType.ApiKey, TargetId = actor.ApiKeyId, OrganizationId = actor.OrganizationId,
-            Reason = reason, ReasonId = reasonId, RequestedBy = "r1", RequestedAt = requested, IdempotencyKey = Guid.NewGuid().ToString("N"), CompletedAt = completed,
+            Kind = kind,
+            State = state,
+            TargetType = EnforcementTargetType.ApiKey,
+            TargetId = actor.ApiKeyId,
+            OrganizationId = actor.OrganizationId,
+            Reason = reason,
+            ReasonId = reasonId,
+            RequestedBy = "r1",
+            RequestedAt = requested,
+            IdempotencyKey = Guid.NewGuid().ToString("N"),
+            CompletedAt = completed,
         };
         db.AddRange(
             Act(EnforcementKind.RevokeKey, d1.DecidedAt, EnforcementState.Succeeded, EnforcementReason.Decision, d1.Id.ToString(), d1.DecidedAt.AddMinutes(30)),
@@ -178,8 +194,16 @@ public sealed class StatisticsServiceTests : IDisposable
 
         Incident NewIncident(string title, DateTimeOffset detected, MisuseType type, Severity severity, DateTimeOffset? mitigated) => new()
         {
-            Title = title, DetectedAt = detected, MisuseType = type, Severity = severity, OpenedBy = "t", OpenedAt = detected, LastUpdateAt = detected,
-            AcknowledgedAt = mitigated is null ? null : detected, MitigatedAt = mitigated, Status = mitigated is null ? IncidentStatus.Detected : IncidentStatus.Mitigated,
+            Title = title,
+            DetectedAt = detected,
+            MisuseType = type,
+            Severity = severity,
+            OpenedBy = "t",
+            OpenedAt = detected,
+            LastUpdateAt = detected,
+            AcknowledgedAt = mitigated is null ? null : detected,
+            MitigatedAt = mitigated,
+            Status = mitigated is null ? IncidentStatus.Detected : IncidentStatus.Mitigated,
         };
         db.AddRange(
             NewIncident("i1", day.AddDays(4), MisuseType.InfluenceOperation, Severity.Sev2, day.AddDays(4).AddHours(3)),
