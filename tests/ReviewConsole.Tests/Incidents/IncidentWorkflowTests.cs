@@ -314,6 +314,28 @@ public sealed class IncidentWorkflowTests : IDisposable
         Assert.Equal("ReviewConsole", details.StatusHistory[^1].ChangedBy);
     }
 
+    [Fact]
+    public async Task Link_UnknownOrDuplicateTarget_IsRefused()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        long orgId;
+        await using (var db = database.CreateContext())
+        {
+            orgId = (await new ActorRegistry(clock).EnsureAsync(db, new ActorRef("org_l", "app_l", "key_l"), default)).OrganizationId;
+        }
+
+        var id = await service.OpenAsync(new OpenIncidentRequest { Title = "x", OrganizationId = orgId }, responder, default);
+
+        var unknown = await Assert.ThrowsAsync<IncidentRuleException>(() => service.LinkAsync(id, IncidentLinkType.Flag, 424242, responder, default));
+        var duplicate = await Assert.ThrowsAsync<IncidentRuleException>(() => service.LinkAsync(id, IncidentLinkType.Organization, orgId, responder, default));
+        var noNote = await Assert.ThrowsAsync<IncidentRuleException>(() => service.RequestEnforcementAsync(id, new IncidentEnforcementRequest(EnforcementKind.Warn, EnforcementTargetType.Organization, [orgId], null, " "), responder, default));
+
+        Assert.Equal("There is no Flag with id 424242.", unknown.Message);
+        Assert.Equal($"Organization {orgId} is already linked.", duplicate.Message);
+        Assert.Equal("Say why: enforcement needs a note.", noNote.Message);
+        Assert.Single((await service.GetAsync(id, default))!.Links);
+    }
+
     private async Task<long> ResolvedAsync(Severity severity, StaffUser by)
     {
         var id = await service.OpenAsync(new OpenIncidentRequest { Title = "Resolved one", Severity = severity }, by, default);
