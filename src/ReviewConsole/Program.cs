@@ -4,6 +4,8 @@ using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Incidents;
+using ReviewConsole.Features.Statistics;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
@@ -22,6 +24,8 @@ builder.Services.AddHealth();
 builder.Services.AddAudit();
 builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
+builder.Services.AddIncidents(builder.Configuration);
+builder.Services.AddStatistics(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 
@@ -33,6 +37,7 @@ await app.SeedIdentityAsync();
 app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
+app.MapStatistics();
 app.MapWebShell<App>();
 
 await app.RunAsync();

@@ -24,6 +24,12 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/"] = Policies.AnyStaff,
         ["/dashboard"] = Policies.Dashboard,
         ["/admin/users"] = Policies.Admin,
+        ["/incidents"] = Policies.Incidents,
+        ["/incidents/new"] = Policies.Incidents,
+        ["/incidents/{Id:long}"] = Policies.Incidents,
+        ["/statistics"] = Policies.Dashboard,
+        ["/statistics/export/csv"] = Policies.Dashboard,
+        ["/statistics/export/json"] = Policies.Dashboard,
         ["/jobs/{**path}"] = Policies.Admin,
 
         // Anonymous by design: probes, error pages, signing in.

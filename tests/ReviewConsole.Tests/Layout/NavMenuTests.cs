@@ -16,10 +16,10 @@ public sealed class NavMenuTests : BunitContext
     {
         { Roles.Reviewer, [] },
         { Roles.UseCaseReviewer, [] },
-        { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Admin"] },
-        { Roles.Auditor, ["Dashboard"] },
+        { Roles.IncidentResponder, ["Incidents"] },
+        { Roles.Lead, ["Dashboard", "Incidents", "Statistics"] },
+        { Roles.Admin, ["Dashboard", "Incidents", "Statistics", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Incidents", "Statistics"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Incidents", "Statistics", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/incidents", "/statistics", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -199,6 +199,45 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Incident",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    MisuseType = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Severity = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false),
+                    HarmLevel = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Reversibility = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
+                    DetectionSource = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
+                    GenerationsAffected = table.Column<long>(type: "bigint", nullable: false),
+                    EndUsersAffected = table.Column<long>(type: "bigint", nullable: false),
+                    OrganizationsAffected = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    AbuseStartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    DetectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    MitigatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RetrospectiveDoneAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Backfilled = table.Column<bool>(type: "bit", nullable: false),
+                    CommanderId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    CommanderName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CommunicationsOwnerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    CommunicationsOwnerName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    OpenedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    OpenedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastUpdateAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdateOverdueSince = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Incident", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "IngestionError",
                 columns: table => new
                 {
@@ -372,6 +411,189 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentActionItem",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    OwnerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    OwnerName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Resolution = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentActionItem", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentActionItem_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentLink",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Type = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
+                    TargetId = table.Column<long>(type: "bigint", nullable: false),
+                    LinkedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    LinkedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentLink", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentLink_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentResponder",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentResponder", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentResponder_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentRoleChange",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Role = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Removed = table.Column<bool>(type: "bit", nullable: false),
+                    ChangedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentRoleChange", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentRoleChange_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentStatusChange",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    From = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    To = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ChangedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Note = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentStatusChange", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentStatusChange_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentTimelineEntry",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Author = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    EnforcementActionId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentTimelineEntry", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentTimelineEntry_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Retrospective",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IncidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Impact = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Timeline = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ContributingFactors = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Detection = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    WentWell = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    WentPoorly = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PolicyGaps = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ClassifierGaps = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ApprovedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Retrospective", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Retrospective_Incident_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incident",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -833,6 +1055,63 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 columns: new[] { "FlagId", "DecidedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Incident_DetectedAt",
+                table: "Incident",
+                column: "DetectedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incident_Status_Severity",
+                table: "Incident",
+                columns: new[] { "Status", "Severity" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentActionItem_IncidentId",
+                table: "IncidentActionItem",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentActionItem_Status_DueOn",
+                table: "IncidentActionItem",
+                columns: new[] { "Status", "DueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentLink_IncidentId_Type_TargetId",
+                table: "IncidentLink",
+                columns: new[] { "IncidentId", "Type", "TargetId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentLink_Type_TargetId",
+                table: "IncidentLink",
+                columns: new[] { "Type", "TargetId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentResponder_IncidentId_UserId",
+                table: "IncidentResponder",
+                columns: new[] { "IncidentId", "UserId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentRoleChange_IncidentId_ChangedAt",
+                table: "IncidentRoleChange",
+                columns: new[] { "IncidentId", "ChangedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentStatusChange_IncidentId_RecordedAt",
+                table: "IncidentStatusChange",
+                columns: new[] { "IncidentId", "RecordedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentTimelineEntry_IncidentId_At",
+                table: "IncidentTimelineEntry",
+                columns: new[] { "IncidentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentTimelineEntry_IncidentId_Kind_EnforcementActionId",
+                table: "IncidentTimelineEntry",
+                columns: new[] { "IncidentId", "Kind", "EnforcementActionId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IngestionError_ReceivedAt",
                 table: "IngestionError",
                 column: "ReceivedAt");
@@ -853,6 +1132,12 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "IX_PolicyCategoryVersion_PolicyCategoryId_Version",
                 table: "PolicyCategoryVersion",
                 columns: new[] { "PolicyCategoryId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Retrospective_IncidentId",
+                table: "Retrospective",
+                column: "IncidentId",
                 unique: true);
         }
 
@@ -899,6 +1184,24 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "FlagCategoryScore");
 
             migrationBuilder.DropTable(
+                name: "IncidentActionItem");
+
+            migrationBuilder.DropTable(
+                name: "IncidentLink");
+
+            migrationBuilder.DropTable(
+                name: "IncidentResponder");
+
+            migrationBuilder.DropTable(
+                name: "IncidentRoleChange");
+
+            migrationBuilder.DropTable(
+                name: "IncidentStatusChange");
+
+            migrationBuilder.DropTable(
+                name: "IncidentTimelineEntry");
+
+            migrationBuilder.DropTable(
                 name: "IngestionError");
 
             migrationBuilder.DropTable(
@@ -906,6 +1209,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "PolicyCategoryVersion");
+
+            migrationBuilder.DropTable(
+                name: "Retrospective");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -918,6 +1224,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "PolicyCategory");
+
+            migrationBuilder.DropTable(
+                name: "Incident");
 
             migrationBuilder.DropTable(
                 name: "Flag");
