@@ -4,6 +4,7 @@ using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
@@ -24,6 +25,7 @@ builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
+builder.Services.AddUseCases(builder.Configuration);
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
 app.MapWebShell<App>();
+app.MapUseCases();
 
 await app.RunAsync();
 
