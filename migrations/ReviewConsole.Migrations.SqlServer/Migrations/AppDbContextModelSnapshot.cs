@@ -1504,6 +1504,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("SlaDueAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<bool>("StagedAccess")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("StagedAccessHalted")
                         .HasColumnType("bit");
 

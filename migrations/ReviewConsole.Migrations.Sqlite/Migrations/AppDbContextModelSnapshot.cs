@@ -1452,6 +1452,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long>("SlaDueAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("StagedAccess")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("StagedAccessHalted")
                         .HasColumnType("INTEGER");
 

@@ -97,6 +97,9 @@ public class UseCaseSubmission
     /// <summary>The tier a staged-access check proposed; the reviewer confirms it.</summary>
     public string? ProposedTier { get; set; }
 
+    /// <summary>Staged access: the next tier is proposed after a clean period, and a flag spike halts it.</summary>
+    public bool StagedAccess { get; set; }
+
     /// <summary>Staged progression stopped after a flag spike; no further tiers are proposed.</summary>
     public bool StagedAccessHalted { get; set; }
 

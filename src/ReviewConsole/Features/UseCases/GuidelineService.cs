@@ -113,9 +113,11 @@ public sealed class GuidelineService(IDbContextFactory<AppDbContext> dbFactory, 
                 return new(false, $"Someone else changed '{found.Name}' (now version {found.Version}); reload and edit again.");
             }
 
+            // The row already holds the new version; tell the tracker so SaveChanges leaves it be.
             category = found;
-            category.Version = edit.ExpectedVersion + 1;
-            db.Entry(category).Property(c => c.Version).IsModified = false;
+            var version = db.Entry(category).Property(c => c.Version);
+            version.OriginalValue = edit.ExpectedVersion + 1;
+            version.CurrentValue = edit.ExpectedVersion + 1;
         }
         else
         {

@@ -39,6 +39,9 @@ public sealed record UseCaseConditions
     /// <summary>Staged access: the most distinct end users the app may serve during the pilot.</summary>
     public int? PilotEndUserCap { get; init; }
 
+    /// <summary>Staged access: climb one tier at a time after clean periods (pilots start this way).</summary>
+    public bool StagedAccess { get; init; }
+
     /// <summary>The approval comes back to the queue on this date.</summary>
     public DateTimeOffset? ReReviewAt { get; init; }
 
@@ -52,6 +55,7 @@ public sealed record UseCaseConditions
             Rpm = tier.Rpm,
             Tpm = tier.Tpm,
             PilotEndUserCap = tier.PilotEndUserCap,
+            StagedAccess = tier.Rank == 0,
         };
     }
 
@@ -128,6 +132,11 @@ public sealed record UseCaseConditions
         if (PilotEndUserCap is { } cap)
         {
             lines.Add($"Pilot: at most {cap.ToString("N0", CultureInfo.InvariantCulture)} end users");
+        }
+
+        if (StagedAccess && QuotaTiers.Next(Tier) is { } next)
+        {
+            lines.Add($"Staged access: {next.Name} is considered after a clean flag history");
         }
 
         if (ReReviewAt is { } at)

@@ -113,7 +113,7 @@ public sealed class UseCaseMonitorService(
             }
 
             var drift = await DriftAsync(db, s.ApplicationId, s.ApprovedAt!.Value, s.ApprovedMonthlyTokens, cancellationToken);
-            var staged = QuotaTiers.Find(s.Tier) is not null && !s.StagedAccessHalted;
+            var staged = s.StagedAccess && QuotaTiers.Find(s.Tier) is not null && !s.StagedAccessHalted;
             if (staged && (drift.FlagsLast24Hours >= o.SpikeFlagsPer24Hours || drift.ConfirmedViolations >= o.SpikeConfirmedViolations))
             {
                 var note = string.Create(CultureInfo.InvariantCulture, $"Staged access halted at {s.Tier}: {drift.FlagsLast24Hours} flags in 24 h, {drift.ConfirmedViolations} confirmed violations since approval.");

@@ -330,6 +330,7 @@ public sealed class UseCaseReviewService(
                 .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
                 .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
                 .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
+                .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
                 .SetProperty(x => x.ProposedTier, (string?)null)
                 .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
                 .SetProperty(x => x.QueueNote, "")
@@ -472,7 +473,7 @@ public sealed class UseCaseReviewService(
     {
         if (QuotaTiers.Find(s.ProposedTier) is { } proposed)
         {
-            return UseCaseConditions.FromTier(proposed) with { MaxOutputTokens = current?.MaxOutputTokens };
+            return UseCaseConditions.FromTier(proposed) with { MaxOutputTokens = current?.MaxOutputTokens, StagedAccess = true };
         }
 
         if (current is not null)

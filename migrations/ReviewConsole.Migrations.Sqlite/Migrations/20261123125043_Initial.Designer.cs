@@ -10,7 +10,7 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123123730_Initial")]
+    [Migration("20261123125043_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1453,6 +1453,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SlaDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("StagedAccess")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("StagedAccessHalted")

@@ -543,6 +543,7 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     ApprovedMonthlyTokens = table.Column<long>(type: "bigint", nullable: true),
                     Tier = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: true),
                     ProposedTier = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: true),
+                    StagedAccess = table.Column<bool>(type: "bit", nullable: false),
                     StagedAccessHalted = table.Column<bool>(type: "bit", nullable: false),
                     ReReviewAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ConcurrencyVersion = table.Column<int>(type: "int", nullable: false)

@@ -12,7 +12,7 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123123736_Initial")]
+    [Migration("20261123125107_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1506,6 +1506,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset>("SlaDueAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("StagedAccess")
+                        .HasColumnType("bit");
 
                     b.Property<bool>("StagedAccessHalted")
                         .HasColumnType("bit");

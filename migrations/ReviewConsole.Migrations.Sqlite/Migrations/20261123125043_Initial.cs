@@ -542,6 +542,7 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     ApprovedMonthlyTokens = table.Column<long>(type: "INTEGER", nullable: true),
                     Tier = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
                     ProposedTier = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    StagedAccess = table.Column<bool>(type: "INTEGER", nullable: false),
                     StagedAccessHalted = table.Column<bool>(type: "INTEGER", nullable: false),
                     ReReviewAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ConcurrencyVersion = table.Column<int>(type: "INTEGER", nullable: false)
