@@ -16,7 +16,7 @@ using ReviewConsole.Testing;
 
 namespace ReviewConsole.IntegrationTests.UseCases;
 
-public sealed class UseCasesApiTests : IAsyncLifetime
+public sealed class UseCasesApiTests : IAsyncLifetime, IDisposable
 {
     private readonly UseCasesAppFactory factory = new();
 
@@ -27,7 +27,9 @@ public sealed class UseCasesApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await factory.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => factory.Dispose();
 
     [Fact]
     public async Task Post_ValidSubmission_Returns201AndTheStatus()

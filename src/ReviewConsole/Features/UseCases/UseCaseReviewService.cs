@@ -32,6 +32,9 @@ public sealed class UseCaseReviewService(
     private static readonly JsonSerializerOptions ParametersJson = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // The notice text goes to the platform's mailer, not into HTML: keep quotes readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
