@@ -4,6 +4,7 @@ using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.UseCases;
+using ReviewConsole.Testing;
 
 namespace ReviewConsole.Tests.UseCases;
 
@@ -63,6 +64,26 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(first, uma.SubmissionId);
         Assert.Equal(second, lee.SubmissionId);
         Assert.False(empty.Succeeded);
+    }
+
+    [Fact]
+    public async Task Claim_TwoNodesRacing_ExactlyOneWins()
+    {
+        var id = await host.SubmitAsync();
+
+        // A second service instance with its own connections stands in for a second app node.
+        var otherNode = new UseCaseReviewService(new TestDbContextFactory(host.Database.Options), host.Enforcement, host.Monitor, new ReviewConsole.Features.Audit.AuditLog(host.Clock), host.Clock, Microsoft.Extensions.Options.Options.Create(host.UseCasesOptions));
+        for (var round = 0; round < 5; round++)
+        {
+            var results = await Task.WhenAll(
+                Task.Run(() => host.Review.ClaimAsync(id, UseCaseTestHost.Uma, default)),
+                Task.Run(() => otherNode.ClaimAsync(id, UseCaseTestHost.Lee, default)));
+
+            Assert.Single(results, r => r.Succeeded);
+            var winner = results[0].Succeeded ? UseCaseTestHost.Uma : UseCaseTestHost.Lee;
+            Assert.Equal(winner.Id, (await host.SubmissionAsync(id)).LeaseOwner);
+            await host.Review.ReleaseAsync(id, winner, default);
+        }
     }
 
     [Fact]

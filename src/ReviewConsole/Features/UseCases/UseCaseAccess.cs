@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using MudBlazor;
 using ReviewConsole.Data.UseCases;
 using ReviewConsole.Infrastructure.Identity;
-using MudBlazor;
 
 namespace ReviewConsole.Features.UseCases;
 
