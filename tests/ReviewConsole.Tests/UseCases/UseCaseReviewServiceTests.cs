@@ -193,6 +193,34 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Approve_ResearchAccess_GrantsTheRequestedCredits()
+    {
+        var request = UseCaseTestHost.ValidRequest("research-access", app: "app_bias");
+        request.Kind = "research_access";
+        request.Research = new ResearchRequest
+        {
+            Institution = "University of Tübingen",
+            ResearchQuestion = "How does occupational gender bias vary across forty languages?",
+            DataHandling = "Synthetic prompts only; aggregated results; no personal data is stored.",
+            RequestedCreditsUsd = 8_000,
+        };
+        var id = await host.SubmitAsync(request);
+
+        Assert.True((await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.Approve)).Succeeded);
+
+        await using var db = host.Database.CreateContext();
+        var grant = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SetQuota);
+        Assert.Equal(EnforcementTargetType.Application, grant.TargetType);
+        using (var parameters = JsonDocument.Parse(grant.ParametersJson!))
+        {
+            Assert.Equal(8_000m, parameters.RootElement.GetProperty("researchCreditsUsd").GetDecimal());
+        }
+
+        var notice = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SendNotice);
+        Assert.Contains("8,000.00 USD", notice.ParametersJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Approve_DisallowedCategory_IsRefused()
     {
         var id = await host.SubmitAsync(UseCaseTestHost.ValidRequest("political-campaigning"));

@@ -12,7 +12,7 @@ public static class UseCaseNotices
     public static IReadOnlyList<string> SplitQuestions(string questions) =>
         questions.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static UseCaseNotice Compose(long submissionId, string name, UseCaseDecisionKind kind, string reason, string questions, UseCaseConditions? conditions, string guidelineName, string clause)
+    public static UseCaseNotice Compose(long submissionId, string name, UseCaseDecisionKind kind, string reason, string questions, UseCaseConditions? conditions, string guidelineName, string clause, decimal? researchCreditsUsd = null)
     {
         var text = new StringBuilder();
         string subject;
@@ -46,6 +46,11 @@ public static class UseCaseNotices
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+
+        if (researchCreditsUsd is { } credits && kind is UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Subsidized research credits granted: {credits:N2} USD.");
         }
 
         if (!string.IsNullOrWhiteSpace(reason))

@@ -381,7 +381,21 @@ public sealed class UseCaseReviewService(
             await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, cancellationToken);
         }
 
-        var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause);
+        if (approving && content.Research is { } research)
+        {
+            // A research access approval grants the subsidized credits the researchers asked for.
+            await enforcement.RequestAsync(db, new EnforcementRequest(
+                EnforcementKind.SetQuota,
+                EnforcementTargetType.Application,
+                [s.ApplicationId],
+                EnforcementReason.UseCase,
+                id,
+                clause,
+                $"Research access {id}: subsidized credits for {research.Institution}",
+                JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, cancellationToken);
+        }
+
+        var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
         await enforcement.RequestAsync(db, new EnforcementRequest(
             EnforcementKind.SendNotice,
             EnforcementTargetType.Organization,
