@@ -14,14 +14,15 @@ using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.E2E.UseCases;
 
-public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : IClassFixture<UseCaseBrowserFixture>
+/// <summary>The use-case review flow in a real browser, with the developer's side through the intake API.</summary>
+public sealed class UseCaseReviewFlowTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     private static readonly string Screenshots = Path.Combine(Path.GetTempPath(), "reviewconsole-e2e");
 
     [Fact]
     public async Task SubmitRequestChangesResubmitApproveWithConditions_EndsWithLimitsInTheOutbox()
     {
-        var services = fixture.App.Services;
+        var services = Fixture.App.Services;
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         long orgId;
         await using (var db = await dbFactory.CreateDbContextAsync())
@@ -31,7 +32,7 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
 
         var token = await services.GetRequiredService<ApiTokenService>().IssueAsync(
             new IssueTokenRequest("E2E tutor org", [ApiScopes.UseCasesWrite], null, orgId), StaffUser.System, default);
-        using var api = new HttpClient { BaseAddress = fixture.BaseAddress };
+        using var api = new HttpClient { BaseAddress = Fixture.BaseUrl };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
 
         // The developer submits through the intake API, without a reporting channel.
@@ -41,11 +42,14 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
         // A use-case reviewer claims it, sees the missing safeguard and requests changes.
-        var page = await fixture.SignInAsync("usecases@demo.local", DemoUsers.Password);
-        await page.GotoAsync($"/use-cases/{id}");
+        await SignInAsync("usecases@demo.local", DemoUsers.Password);
+        var page = Page;
+        await page.GotoAsync($"use-cases/{id}");
+        await WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator("[data-testid=checklist] [data-testid=missing]")).ToContainTextAsync("Reporting channel");
         await Assertions.Expect(page.Locator("[data-testid=content]")).ToContainTextAsync("<b>not bold</b>");
-        await ClickUntilAsync(page, page.Locator("[data-testid=claim-button]"), page.Locator("[data-testid=decision-panel]"));
+        await page.Locator("[data-testid=claim-button]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=decision-panel]")).ToBeVisibleAsync();
         await page.GetByText("Request changes", new() { Exact = true }).First.ClickAsync();
         var questions = page.GetByLabel("Questions for the developer (one per line)");
         await questions.FillAsync("How can a pupil or parent report a harmful answer?");
@@ -61,9 +65,11 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
         Assert.Equal(System.Net.HttpStatusCode.OK, resubmitted.StatusCode);
 
         // The reviewer sees the diff and approves with conditions.
-        await page.GotoAsync($"/use-cases/{id}");
+        await page.GotoAsync($"use-cases/{id}");
+        await WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator("[data-testid=diff-2]")).ToContainTextAsync("Reporting channel");
-        await ClickUntilAsync(page, page.Locator("[data-testid=claim-button]"), page.Locator("[data-testid=decision-panel]"));
+        await page.Locator("[data-testid=claim-button]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=decision-panel]")).ToBeVisibleAsync();
         await page.GetByText("Approve with conditions", new() { Exact = true }).First.ClickAsync();
         await page.GetByLabel("Max output tokens").FillAsync("800");
         await page.GetByLabel("Note to the developer (optional)").FillAsync("Approved for the pilot; we will review again after the exam season.");
@@ -91,12 +97,14 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
     [Fact]
     public async Task SubmitOnBehalf_EmptyForm_ShowsFieldErrorsAndSavesNothing()
     {
-        var page = await fixture.SignInAsync("usecases@demo.local", DemoUsers.Password);
-        await page.GotoAsync("/use-cases/new");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await SignInAsync("usecases@demo.local", DemoUsers.Password);
+        var page = Page;
+        await page.GotoAsync("use-cases/new");
+        await WaitForInteractiveAsync();
 
-        await ClickUntilAsync(page, page.Locator("[data-testid=submit]"), page.Locator("[data-testid=form-errors]"));
+        await page.Locator("[data-testid=submit]").ClickAsync();
 
+        await Assertions.Expect(page.Locator("[data-testid=form-errors]")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("A name is required.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("A contact email is required.")).ToBeVisibleAsync();
         await ScreenshotAsync(page, "usecase-form-errors");
@@ -106,8 +114,10 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
     [Fact]
     public async Task Queue_DemoData_ListsOpenSubmissionsWithFilters()
     {
-        var page = await fixture.SignInAsync("auditor@demo.local", DemoUsers.Password);
-        await page.GotoAsync("/use-cases");
+        await SignInAsync("auditor@demo.local", DemoUsers.Password);
+        var page = Page;
+        await page.GotoAsync("use-cases");
+        await WaitForInteractiveAsync();
 
         await Assertions.Expect(page.Locator("[data-testid=usecase-queue]")).ToContainTextAsync("HelpDesk Copilot");
         await Assertions.Expect(page.Locator("[data-testid=usecase-queue]")).ToContainTextAsync("Resubmitted");
@@ -133,29 +143,6 @@ public sealed class UseCaseReviewFlowTests(UseCaseBrowserFixture fixture) : ICla
         contact = new { name = "Sam Tutor", email = "sam@tutor.example" },
         responseNote,
     };
-
-    // A click before the Blazor circuit is interactive does nothing; repeat until it takes effect.
-    private static async Task ClickUntilAsync(IPage page, ILocator button, ILocator appears)
-    {
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            if (await button.IsVisibleAsync() && await button.IsEnabledAsync())
-            {
-                await button.ClickAsync();
-            }
-
-            try
-            {
-                await appears.First.WaitForAsync(new() { Timeout = 2_000 });
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        await Assertions.Expect(appears.First).ToBeVisibleAsync();
-    }
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {

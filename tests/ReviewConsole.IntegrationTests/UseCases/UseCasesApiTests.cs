@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewConsole.Data;
@@ -18,7 +17,7 @@ namespace ReviewConsole.IntegrationTests.UseCases;
 
 public sealed class UseCasesApiTests : IAsyncLifetime, IDisposable
 {
-    private readonly UseCasesAppFactory factory = new();
+    private readonly ConsoleAppFactory factory = new();
 
     public Task InitializeAsync()
     {
@@ -159,18 +158,4 @@ public sealed class UseCasesApiTests : IAsyncLifetime, IDisposable
         ["samples"] = new[] { new { prompt = "Draft an NDA between A and B", output = "MUTUAL NON-DISCLOSURE AGREEMENT ..." } },
         ["contact"] = new Dictionary<string, object?> { ["name"] = "Lee Counsel", ["email"] = "lee@counsel.example" },
     };
-}
-
-/// <summary>Hands the test settings to Program as host settings, so they are seen before Build().</summary>
-public sealed class UseCasesAppFactory : ConsoleAppFactory
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        base.ConfigureWebHost(builder);
-        foreach (var (key, value) in Settings)
-        {
-            builder.UseSetting(key, value);
-        }
-    }
 }

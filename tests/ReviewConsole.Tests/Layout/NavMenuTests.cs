@@ -15,11 +15,11 @@ public sealed class NavMenuTests : BunitContext
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
         { Roles.Reviewer, [] },
-        { Roles.UseCaseReviewer, [] },
+        { Roles.UseCaseReviewer, ["Use cases"] },
         { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Admin"] },
-        { Roles.Auditor, ["Dashboard"] },
+        { Roles.Lead, ["Dashboard", "Use cases"] },
+        { Roles.Admin, ["Dashboard", "Use cases", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Use cases"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Use cases", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/use-cases", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
