@@ -24,7 +24,7 @@ public sealed class UseCasesSeedHostedService(GuidelineService guidelines, UseCa
 
 public sealed class UseCaseDemoSeeder(IDbContextFactory<AppDbContext> dbFactory, UseCaseIntakeService intake, UseCaseReviewService review, TimeProvider clock)
 {
-    private static readonly StaffUser Developer = new("seed:developer", "Developer (demo)");
+    private static readonly StaffUser IntakeDesk = new("seed:intake", "Intake desk (demo)");
     private static readonly StaffUser Reviewer = new("seed:usecases", "Uma UseCaseReviewer");
 
     /// <summary>Idempotent: does nothing once any submission exists.</summary>
@@ -38,7 +38,7 @@ public sealed class UseCaseDemoSeeder(IDbContextFactory<AppDbContext> dbFactory,
             }
         }
 
-        var submitter = Submitter.Staff(Developer);
+        var submitter = Submitter.Staff(IntakeDesk);
         await SubmitAsync(Request("org_acme", "app_helpdesk", "HelpDesk Copilot", "customer-support",
             "Answers shoppers' questions about orders, returns and delivery times in the Acme Retail web chat, using our order database as context.",
             "businesses", minors: false, tokens: 8_000_000, published: false, human: false, ["content_filter", "reporting_channel", "end_user_rate_limits"],
