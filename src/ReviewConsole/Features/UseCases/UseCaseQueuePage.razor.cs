@@ -25,6 +25,7 @@ public sealed partial class UseCaseQueuePage
     private UseCaseQueueCounts? counts;
     private string view = "open";
     private string? search;
+    private SubmissionKind? kind;
     private int? categoryId;
     private RiskLevel? risk;
     private QueueReason? reason;
@@ -51,7 +52,7 @@ public sealed partial class UseCaseQueuePage
     private async Task LoadAsync()
     {
         SubmissionState? state = Enum.TryParse<SubmissionState>(view, out var s) ? s : null;
-        var filter = new UseCaseQueueFilter(view == "open", state, null, categoryId, risk, reason, overdueOnly, unclaimedOnly, search);
+        var filter = new UseCaseQueueFilter(view == "open", state, kind, categoryId, risk, reason, overdueOnly, unclaimedOnly, search);
         rows = await Review.QueueAsync(filter, CancellationToken.None);
         counts = await Review.CountsAsync(CancellationToken.None);
     }
@@ -65,6 +66,12 @@ public sealed partial class UseCaseQueuePage
     private Task ViewChanged(string value)
     {
         view = value;
+        return LoadAsync();
+    }
+
+    private Task KindChanged(SubmissionKind? value)
+    {
+        kind = value;
         return LoadAsync();
     }
 
