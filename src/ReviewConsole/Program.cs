@@ -6,6 +6,7 @@ using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Incidents;
 using ReviewConsole.Features.Statistics;
+using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
@@ -28,6 +29,7 @@ builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddStatistics(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
+builder.Services.AddUseCases(builder.Configuration);
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.MapHealth();
 app.MapBackgroundJobs();
 app.MapStatistics();
 app.MapWebShell<App>();
+app.MapUseCases();
 
 await app.RunAsync();
 

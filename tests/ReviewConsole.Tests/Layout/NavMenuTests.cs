@@ -15,11 +15,11 @@ public sealed class NavMenuTests : BunitContext
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
         { Roles.Reviewer, [] },
-        { Roles.UseCaseReviewer, [] },
+        { Roles.UseCaseReviewer, ["Use cases"] },
         { Roles.IncidentResponder, ["Incidents"] },
-        { Roles.Lead, ["Dashboard", "Incidents", "Statistics"] },
-        { Roles.Admin, ["Dashboard", "Incidents", "Statistics", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Incidents", "Statistics"] },
+        { Roles.Lead, ["Dashboard", "Use cases", "Incidents", "Statistics"] },
+        { Roles.Admin, ["Dashboard", "Use cases", "Incidents", "Statistics", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Use cases", "Incidents", "Statistics"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Incidents", "Statistics", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/incidents", "/statistics", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Use cases", "Incidents", "Statistics", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/use-cases", "/incidents", "/statistics", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Use cases", "/use-cases", Icons.Material.Filled.AppRegistration, Policies.UseCases),
         new("Incidents", "/incidents", Icons.Material.Filled.Warning, Policies.Incidents),
         new("Statistics", "/statistics", Icons.Material.Filled.BarChart, Policies.Dashboard),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),

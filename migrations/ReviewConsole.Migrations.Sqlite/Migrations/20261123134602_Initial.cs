@@ -199,6 +199,29 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "GuidelineCategory",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RiskLevel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RequiredSafeguards = table.Column<int>(type: "INTEGER", nullable: false),
+                    Guidance = table.Column<string>(type: "TEXT", nullable: false),
+                    Clause = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsResearch = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GuidelineCategory", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Incident",
                 columns: table => new
                 {
@@ -411,6 +434,34 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GuidelineCategoryVersion",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    GuidelineCategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RiskLevel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RequiredSafeguards = table.Column<int>(type: "INTEGER", nullable: false),
+                    Guidance = table.Column<string>(type: "TEXT", nullable: false),
+                    Clause = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChangedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GuidelineCategoryVersion", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_GuidelineCategoryVersion_GuidelineCategory_GuidelineCategoryId",
+                        column: x => x.GuidelineCategoryId,
+                        principalTable: "GuidelineCategory",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -686,6 +737,63 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "UseCaseSubmission",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    QueueReason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    QueueNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    OrganizationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ApplicationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CurrentRevision = table.Column<int>(type: "INTEGER", nullable: false),
+                    SubmittedByTokenId = table.Column<long>(type: "INTEGER", nullable: true),
+                    SubmittedOnBehalfBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSubmittedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SlaDueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LeaseOwnerName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    LeaseExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ApprovedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConditionsJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ApprovedMonthlyTokens = table.Column<long>(type: "INTEGER", nullable: true),
+                    Tier = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    ProposedTier = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    StagedAccess = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StagedAccessHalted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReReviewAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConcurrencyVersion = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UseCaseSubmission", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UseCaseSubmission_Application_ApplicationId",
+                        column: x => x.ApplicationId,
+                        principalTable: "Application",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_UseCaseSubmission_GuidelineCategory_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "GuidelineCategory",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_UseCaseSubmission_Organization_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organization",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Flag",
                 columns: table => new
                 {
@@ -745,6 +853,69 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         principalTable: "Organization",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UseCaseDecision",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SubmissionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    FromState = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ToState = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    GuidelineCategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuidelineVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuidelineClause = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    Questions = table.Column<string>(type: "TEXT", nullable: false),
+                    ConditionsJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ChecklistScore = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DecidedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UseCaseDecision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UseCaseDecision_GuidelineCategory_GuidelineCategoryId",
+                        column: x => x.GuidelineCategoryId,
+                        principalTable: "GuidelineCategory",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_UseCaseDecision_UseCaseSubmission_SubmissionId",
+                        column: x => x.SubmissionId,
+                        principalTable: "UseCaseSubmission",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UseCaseRevision",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SubmissionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContentJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ResponseNote = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UseCaseRevision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UseCaseRevision_UseCaseSubmission_SubmissionId",
+                        column: x => x.SubmissionId,
+                        principalTable: "UseCaseSubmission",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1053,6 +1224,18 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 columns: new[] { "FlagId", "DecidedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_GuidelineCategory_Key",
+                table: "GuidelineCategory",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuidelineCategoryVersion_GuidelineCategoryId_Version",
+                table: "GuidelineCategoryVersion",
+                columns: new[] { "GuidelineCategoryId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Incident_DetectedAt",
                 table: "Incident",
                 column: "DetectedAt");
@@ -1137,6 +1320,47 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 table: "Retrospective",
                 column: "IncidentId",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseDecision_GuidelineCategoryId",
+                table: "UseCaseDecision",
+                column: "GuidelineCategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseDecision_SubmissionId_DecidedAt",
+                table: "UseCaseDecision",
+                columns: new[] { "SubmissionId", "DecidedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseRevision_SubmissionId_Number",
+                table: "UseCaseRevision",
+                columns: new[] { "SubmissionId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseSubmission_ApplicationId",
+                table: "UseCaseSubmission",
+                column: "ApplicationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseSubmission_CategoryId",
+                table: "UseCaseSubmission",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseSubmission_OrganizationId",
+                table: "UseCaseSubmission",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseSubmission_ReReviewAt",
+                table: "UseCaseSubmission",
+                column: "ReReviewAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UseCaseSubmission_State_SlaDueAt_Id",
+                table: "UseCaseSubmission",
+                columns: new[] { "State", "SlaDueAt", "Id" });
         }
 
         /// <inheritdoc />
@@ -1182,6 +1406,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "FlagCategoryScore");
 
             migrationBuilder.DropTable(
+                name: "GuidelineCategoryVersion");
+
+            migrationBuilder.DropTable(
                 name: "IncidentActionItem");
 
             migrationBuilder.DropTable(
@@ -1212,6 +1439,12 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "Retrospective");
 
             migrationBuilder.DropTable(
+                name: "UseCaseDecision");
+
+            migrationBuilder.DropTable(
+                name: "UseCaseRevision");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -1227,7 +1460,13 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "Incident");
 
             migrationBuilder.DropTable(
+                name: "UseCaseSubmission");
+
+            migrationBuilder.DropTable(
                 name: "Flag");
+
+            migrationBuilder.DropTable(
+                name: "GuidelineCategory");
 
             migrationBuilder.DropTable(
                 name: "ApiKey");

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ReviewConsole.Features.UseCases;
+
+/// <summary>A quota tier of the platform: the limits an approval at that tier starts from.</summary>
+public sealed record QuotaTier(string Name, int Rank, long MonthlyTokens, int Rpm, int Tpm, int? PilotEndUserCap);
+
+/// <summary>The platform's tiers in order; staged access climbs them one at a time.</summary>
+public static class QuotaTiers
+{
+    public static readonly IReadOnlyList<QuotaTier> All =
+    [
+        new("Pilot", 0, 2_000_000, 60, 20_000, 100),
+        new("Tier 1", 1, 20_000_000, 500, 150_000, null),
+        new("Tier 2", 2, 100_000_000, 3_000, 1_000_000, null),
+        new("Tier 3", 3, 500_000_000, 10_000, 5_000_000, null),
+        new("Tier 4", 4, 2_000_000_000, 30_000, 20_000_000, null),
+    ];
+
+    public static QuotaTier? Find(string? name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static QuotaTier? Next(string? name) => Find(name) is { } tier ? All.FirstOrDefault(t => t.Rank == tier.Rank + 1) : null;
+}
+
+/// <summary>What an approval with conditions allows; every limit becomes an enforcement action.</summary>
+public sealed record UseCaseConditions
+{
+    public string Tier { get; init; } = "";
+
+    public long? MonthlyTokenQuota { get; init; }
+
+    public int? Rpm { get; init; }
+
+    public int? Tpm { get; init; }
+
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>Staged access: the most distinct end users the app may serve during the pilot.</summary>
+    public int? PilotEndUserCap { get; init; }
+
+    /// <summary>Staged access: climb one tier at a time after clean periods (pilots start this way).</summary>
+    public bool StagedAccess { get; init; }
+
+    /// <summary>The approval comes back to the queue on this date.</summary>
+    public DateTimeOffset? ReReviewAt { get; init; }
+
+    public static UseCaseConditions FromTier(QuotaTier tier)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        return new UseCaseConditions
+        {
+            Tier = tier.Name,
+            MonthlyTokenQuota = tier.MonthlyTokens,
+            Rpm = tier.Rpm,
+            Tpm = tier.Tpm,
+            PilotEndUserCap = tier.PilotEndUserCap,
+            StagedAccess = tier.Rank == 0,
+        };
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, UseCaseContent.Json);
+
+    public static UseCaseConditions? FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<UseCaseConditions>(json, UseCaseContent.Json);
+
+    public ValidationErrors Validate(DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (QuotaTiers.Find(Tier) is null)
+        {
+            errors.Add("tier", $"Choose a quota tier ({string.Join(", ", QuotaTiers.All.Select(t => t.Name))}).");
+        }
+
+        if (MonthlyTokenQuota is <= 0)
+        {
+            errors.Add("monthlyTokenQuota", "The monthly token quota must be positive.");
+        }
+
+        if (Rpm is <= 0)
+        {
+            errors.Add("rpm", "Requests per minute must be positive.");
+        }
+
+        if (Tpm is <= 0)
+        {
+            errors.Add("tpm", "Tokens per minute must be positive.");
+        }
+
+        if (MaxOutputTokens is <= 0 or > 1_000_000)
+        {
+            errors.Add("maxOutputTokens", "Max output tokens must be between 1 and 1,000,000.");
+        }
+
+        if (PilotEndUserCap is <= 0)
+        {
+            errors.Add("pilotEndUserCap", "The pilot end-user cap must be positive.");
+        }
+
+        if (ReReviewAt is { } at && at <= now)
+        {
+            errors.Add("reReviewAt", "The re-review date must be in the future.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The conditions in words, for the notice and the submission view.</summary>
+    public IReadOnlyList<string> Describe()
+    {
+        var lines = new List<string> { $"Quota tier: {Tier}" };
+        if (MonthlyTokenQuota is { } quota)
+        {
+            lines.Add($"Monthly token quota: {quota.ToString("N0", CultureInfo.InvariantCulture)}");
+        }
+
+        if (Rpm is { } rpm)
+        {
+            lines.Add($"Rate limit: {rpm.ToString("N0", CultureInfo.InvariantCulture)} requests/minute");
+        }
+
+        if (Tpm is { } tpm)
+        {
+            lines.Add($"Rate limit: {tpm.ToString("N0", CultureInfo.InvariantCulture)} tokens/minute");
+        }
+
+        if (MaxOutputTokens is { } max)
+        {
+            lines.Add($"Max output tokens per request: {max.ToString("N0", CultureInfo.InvariantCulture)}");
+        }
+
+        if (PilotEndUserCap is { } cap)
+        {
+            lines.Add($"Pilot: at most {cap.ToString("N0", CultureInfo.InvariantCulture)} end users");
+        }
+
+        if (StagedAccess && QuotaTiers.Next(Tier) is { } next)
+        {
+            lines.Add($"Staged access: {next.Name} is considered after a clean flag history");
+        }
+
+        if (ReReviewAt is { } at)
+        {
+            lines.Add($"Re-review on {at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,545 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.UseCases;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.UseCases;
+
+/// <summary>
+/// The review side: the queue with claims and leases (the flag queue's mechanism), the submission
+/// view's data, and decisions. A decision is one transaction: a conditional state change (only the
+/// claim holder, only from the state the reviewer saw), the decision row, the enforcement outbox
+/// rows its conditions become, the notice to the developer, and the audit events.
+/// </summary>
+public sealed class UseCaseReviewService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    EnforcementService enforcement,
+    UseCaseMonitorService monitor,
+    AuditLog audit,
+    TimeProvider clock,
+    IOptions<UseCasesOptions> options)
+{
+    public static readonly LeaseColumns<UseCaseSubmission> Lease = new(s => s.LeaseOwner, s => s.LeaseExpiresAt, s => s.LeaseOwnerName);
+
+    private static readonly JsonSerializerOptions ParametersJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // The notice text goes to the platform's mailer, not into HTML: keep quotes readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
+
+    public async Task<IReadOnlyList<UseCaseQueueRow>> QueueAsync(UseCaseQueueFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var open = UseCaseStateMachine.Open.ToList();
+        var query = from s in db.Set<UseCaseSubmission>().AsNoTracking()
+                    join c in db.Set<GuidelineCategory>() on s.CategoryId equals c.Id
+                    join o in db.Set<Organization>() on s.OrganizationId equals o.Id
+                    join a in db.Set<Application>() on s.ApplicationId equals a.Id
+                    select new { s, c, o, a };
+        if (filter.OpenOnly)
+        {
+            query = query.Where(x => open.Contains(x.s.State));
+        }
+
+        if (filter.State is { } state)
+        {
+            query = query.Where(x => x.s.State == state);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            query = query.Where(x => x.s.Kind == kind);
+        }
+
+        if (filter.CategoryId is { } categoryId)
+        {
+            query = query.Where(x => x.s.CategoryId == categoryId);
+        }
+
+        if (filter.RiskLevel is { } risk)
+        {
+            query = query.Where(x => x.c.RiskLevel == risk);
+        }
+
+        if (filter.Reason is { } reason)
+        {
+            query = query.Where(x => x.s.QueueReason == reason);
+        }
+
+        if (filter.OverdueOnly)
+        {
+            query = query.Where(x => open.Contains(x.s.State) && x.s.SlaDueAt < now);
+        }
+
+        if (filter.UnclaimedOnly)
+        {
+            query = query.Where(x => x.s.LeaseOwner == null || x.s.LeaseExpiresAt <= now);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            query = query.Where(x => x.s.Name.Contains(term) || x.a.ExternalId.Contains(term) || x.o.ExternalId.Contains(term) || x.o.Name.Contains(term));
+        }
+
+        var rows = await query
+            .OrderBy(x => x.s.SlaDueAt).ThenBy(x => x.s.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        return rows.Select(x => new UseCaseQueueRow(
+            x.s.Id,
+            x.s.Name,
+            x.s.Kind,
+            x.s.State,
+            x.s.QueueReason,
+            x.s.QueueNote,
+            x.c.Name,
+            x.c.RiskLevel,
+            string.IsNullOrEmpty(x.o.Name) ? x.o.ExternalId : x.o.Name,
+            x.a.ExternalId,
+            x.s.CurrentRevision,
+            x.s.LastSubmittedAt,
+            x.s.SlaDueAt,
+            UseCaseStateMachine.Open.Contains(x.s.State) && x.s.SlaDueAt < now,
+            x.s.LeaseExpiresAt > now ? x.s.LeaseOwnerName : null,
+            x.s.LeaseExpiresAt > now ? x.s.LeaseExpiresAt : null)).ToList();
+    }
+
+    public async Task<UseCaseQueueCounts> CountsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var open = UseCaseStateMachine.Open.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = db.Set<UseCaseSubmission>().Where(s => open.Contains(s.State));
+        return new UseCaseQueueCounts(
+            await rows.CountAsync(cancellationToken),
+            await rows.CountAsync(s => s.SlaDueAt < now, cancellationToken),
+            await rows.CountAsync(s => s.LeaseOwner == null || s.LeaseExpiresAt <= now, cancellationToken),
+            await rows.CountAsync(s => s.State == SubmissionState.ReReview, cancellationToken));
+    }
+
+    /// <summary>Claims the open submission with the earliest SLA that nobody holds.</summary>
+    public async Task<ClaimResult> NextAsync(StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        var open = UseCaseStateMachine.Open.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // A few candidates per round: another reviewer may win any one of them between the read
+        // and the conditional update, in which case the next candidate is tried.
+        for (var round = 0; round < 5; round++)
+        {
+            var now = clock.GetUtcNow();
+            var candidates = await db.Set<UseCaseSubmission>().AsNoTracking()
+                .Where(s => open.Contains(s.State))
+                .Where(LeaseClaims.Free(Lease, now))
+                .OrderBy(s => s.SlaDueAt).ThenBy(s => s.Id)
+                .Select(s => s.Id)
+                .Take(5)
+                .ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                return new ClaimResult(false, "The queue is empty: nothing is waiting for review.");
+            }
+
+            foreach (var id in candidates)
+            {
+                if (await TryClaimAsync(db, id, reviewer, now, cancellationToken))
+                {
+                    return new ClaimResult(true, $"Claimed submission {id}.", id);
+                }
+            }
+        }
+
+        return new ClaimResult(false, "Other reviewers claimed everything first; try again.");
+    }
+
+    public async Task<ClaimResult> ClaimAsync(long submissionId, StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        if (await TryClaimAsync(db, submissionId, reviewer, now, cancellationToken))
+        {
+            return new ClaimResult(true, $"You hold submission {submissionId} for {options.Value.LeaseMinutes} minutes.", submissionId);
+        }
+
+        var current = await db.Set<UseCaseSubmission>().AsNoTracking().Where(s => s.Id == submissionId)
+            .Select(s => new { s.State, s.LeaseOwnerName }).SingleOrDefaultAsync(cancellationToken);
+        return current is null
+            ? new ClaimResult(false, $"Submission {submissionId} does not exist.")
+            : !UseCaseStateMachine.Open.Contains(current.State)
+                ? new ClaimResult(false, $"Submission {submissionId} is '{UseCaseStateMachine.Describe(current.State)}' and not in the queue.")
+                : new ClaimResult(false, $"{current.LeaseOwnerName} is reviewing submission {submissionId}.");
+    }
+
+    public async Task<bool> RenewAsync(long submissionId, StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await LeaseClaims.TryRenewAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, clock.GetUtcNow(), LeaseDuration, cancellationToken);
+    }
+
+    public async Task<bool> ReleaseAsync(long submissionId, StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await LeaseClaims.TryReleaseAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, cancellationToken);
+    }
+
+    public async Task<SubmissionDetails?> GetAsync(long submissionId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var s = await db.Set<UseCaseSubmission>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == submissionId, cancellationToken);
+        if (s is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var category = await db.Set<GuidelineCategory>().AsNoTracking().SingleAsync(c => c.Id == s.CategoryId, cancellationToken);
+        var org = await db.Set<Organization>().AsNoTracking().SingleAsync(o => o.Id == s.OrganizationId, cancellationToken);
+        var app = await db.Set<Application>().AsNoTracking().SingleAsync(a => a.Id == s.ApplicationId, cancellationToken);
+        var revisions = await db.Set<UseCaseRevision>().AsNoTracking()
+            .Where(r => r.SubmissionId == submissionId).OrderBy(r => r.Number).ToListAsync(cancellationToken);
+        var contents = revisions.Select(r => UseCaseContent.FromJson(r.ContentJson)).ToList();
+        var revisionViews = revisions.Select((r, i) => new RevisionView(
+            r.Number,
+            r.SubmittedAt,
+            r.SubmittedBy,
+            r.ResponseNote,
+            i == 0 ? [] : RevisionDiff.Compare(contents[i - 1].Fields(), contents[i].Fields()))).Reverse().ToList();
+        var decisions = await db.Set<UseCaseDecision>().AsNoTracking()
+            .Where(d => d.SubmissionId == submissionId).OrderByDescending(d => d.Id).ToListAsync(cancellationToken);
+        var content = contents[^1];
+        var checklist = ChecklistScorer.Score(content, category.RiskLevel, category.RequiredSafeguards);
+        var conditions = UseCaseConditions.FromJson(s.ConditionsJson);
+        var drift = s.ApprovedAt is { } approvedAt ? await monitor.DriftAsync(db, s.ApplicationId, approvedAt, s.ApprovedMonthlyTokens, cancellationToken) : null;
+        return new SubmissionDetails(
+            s.Id,
+            s.Kind,
+            s.State,
+            s.QueueReason,
+            s.QueueNote,
+            org.ExternalId,
+            org.Name,
+            app.ExternalId,
+            app.Id,
+            GuidelineService.ToSummary(category),
+            content,
+            s.CurrentRevision,
+            revisionViews,
+            decisions.Select(d => new DecisionView(
+                d.Id,
+                d.Revision,
+                d.Kind,
+                d.FromState,
+                d.ToState,
+                d.Reason,
+                UseCaseNotices.SplitQuestions(d.Questions),
+                UseCaseConditions.FromJson(d.ConditionsJson)?.Describe() ?? [],
+                d.GuidelineClause,
+                d.GuidelineVersion,
+                d.ChecklistScore,
+                d.DecidedByName,
+                d.DecidedAt)).ToList(),
+            checklist,
+            s.LeaseOwner is { } owner && s.LeaseExpiresAt is { } expires && expires > now ? new LeaseView(owner, s.LeaseOwnerName ?? owner, expires) : null,
+            s.SubmittedAt,
+            s.SlaDueAt,
+            s.SubmittedOnBehalfBy,
+            s.ApprovedAt,
+            conditions,
+            s.Tier,
+            s.ProposedTier,
+            s.StagedAccessHalted,
+            s.ReReviewAt,
+            s.ConcurrencyVersion,
+            drift,
+            Suggest(s, category, conditions));
+    }
+
+    public async Task<DecisionResult> DecideAsync(DecideUseCaseRequest request, StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reviewer);
+        var now = clock.GetUtcNow();
+        var errors = ValidateDecision(request, now);
+        if (!errors.IsEmpty)
+        {
+            return new DecisionResult(false, "The decision is incomplete: " + errors, errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var s = await db.Set<UseCaseSubmission>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == request.SubmissionId, cancellationToken);
+        if (s is null)
+        {
+            return DecisionResult.Refused($"Submission {request.SubmissionId} does not exist.");
+        }
+
+        if (!UseCaseStateMachine.TryNext(s.State, UseCaseStateMachine.ToTransition(request.Kind), out var next))
+        {
+            return DecisionResult.Refused($"A submission that is '{UseCaseStateMachine.Describe(s.State)}' cannot be decided ({request.Kind}).");
+        }
+
+        var category = await db.Set<GuidelineCategory>().AsNoTracking().SingleAsync(c => c.Id == s.CategoryId, cancellationToken);
+        var approving = request.Kind is UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions;
+        if (approving && category.RiskLevel == RiskLevel.Disallowed)
+        {
+            return DecisionResult.Refused($"'{category.Name}' is disallowed by the guidelines ({category.Clause}); it can only be rejected or sent back for changes.");
+        }
+
+        if (request.Kind == UseCaseDecisionKind.Approve && category.RiskLevel == RiskLevel.HighRisk)
+        {
+            return DecisionResult.Refused($"'{category.Name}' is high-risk: approve it with conditions (a tier, limits or a pilot cap).");
+        }
+
+        var revision = await db.Set<UseCaseRevision>().AsNoTracking()
+            .SingleAsync(r => r.SubmissionId == s.Id && r.Number == s.CurrentRevision, cancellationToken);
+        var content = UseCaseContent.FromJson(revision.ContentJson);
+        var checklist = ChecklistScorer.Score(content, category.RiskLevel, category.RequiredSafeguards);
+        var conditions = request.Kind == UseCaseDecisionKind.ApproveWithConditions ? request.Conditions : null;
+        var tier = conditions is null ? null : QuotaTiers.Find(conditions.Tier);
+        long? approvedTokens = request.Kind switch
+        {
+            UseCaseDecisionKind.Approve => content.ExpectedMonthlyTokens,
+            UseCaseDecisionKind.ApproveWithConditions => conditions!.MonthlyTokenQuota ?? tier!.MonthlyTokens,
+            _ => null,
+        };
+        var clause = string.IsNullOrWhiteSpace(request.GuidelineClause) ? category.Clause : request.GuidelineClause.Trim();
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changed = await db.Set<UseCaseSubmission>()
+            .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
+            .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(x => x.State, next)
+                .SetProperty(x => x.DecidedAt, now)
+                .SetProperty(x => x.ApprovedAt, approving ? now : null)
+                .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
+                .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
+                .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
+                .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
+                .SetProperty(x => x.ProposedTier, (string?)null)
+                .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
+                .SetProperty(x => x.QueueNote, "")
+                .SetProperty(x => x.LeaseOwner, (string?)null)
+                .SetProperty(x => x.LeaseOwnerName, (string?)null)
+                .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), cancellationToken);
+        if (changed != 1)
+        {
+            return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+        }
+
+        var decision = new UseCaseDecision
+        {
+            SubmissionId = s.Id,
+            Revision = s.CurrentRevision,
+            Kind = request.Kind,
+            FromState = s.State,
+            ToState = next,
+            GuidelineCategoryId = category.Id,
+            GuidelineVersion = category.Version,
+            GuidelineClause = clause,
+            Reason = request.Reason.Trim(),
+            Questions = request.Questions.Trim(),
+            ConditionsJson = conditions?.ToJson(),
+            ChecklistScore = checklist.Summary,
+            DecidedBy = reviewer.Id,
+            DecidedByName = reviewer.Name,
+            DecidedAt = now,
+        };
+        db.Add(decision);
+        await db.SaveChangesAsync(cancellationToken);
+        var id = s.Id.ToString(CultureInfo.InvariantCulture);
+        await audit.AppendAsync(db, reviewer, new AuditEntry(
+            "usecase.decided",
+            "UseCaseSubmission",
+            id,
+            $"{request.Kind} '{s.Name}' (revision {s.CurrentRevision}): {UseCaseStateMachine.Describe(s.State)} → {UseCaseStateMachine.Describe(next)} under {category.Key} v{category.Version}, checklist {checklist.Summary}",
+            Reason: string.IsNullOrWhiteSpace(decision.Reason) ? clause : decision.Reason,
+            BeforeJson: JsonSerializer.Serialize(new { State = s.State.ToString(), s.Tier, s.ConditionsJson }),
+            AfterJson: JsonSerializer.Serialize(new { State = next.ToString(), Tier = tier?.Name, ConditionsJson = conditions?.ToJson(), Clause = clause })), cancellationToken);
+
+        if (conditions is not null)
+        {
+            await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, cancellationToken);
+        }
+
+        if (approving && content.Research is { } research)
+        {
+            // A research access approval grants the subsidized credits the researchers asked for.
+            await enforcement.RequestAsync(db, new EnforcementRequest(
+                EnforcementKind.SetQuota,
+                EnforcementTargetType.Application,
+                [s.ApplicationId],
+                EnforcementReason.UseCase,
+                id,
+                clause,
+                $"Research access {id}: subsidized credits for {research.Institution}",
+                JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, cancellationToken);
+        }
+
+        var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
+        await enforcement.RequestAsync(db, new EnforcementRequest(
+            EnforcementKind.SendNotice,
+            EnforcementTargetType.Organization,
+            [s.OrganizationId],
+            EnforcementReason.UseCase,
+            id,
+            clause,
+            $"Use-case decision notice: {request.Kind}",
+            JsonSerializer.Serialize(new { subject = notice.Subject, message = notice.Message, submissionId = s.Id, outcome = request.Kind.ToString() }, ParametersJson)), reviewer, cancellationToken);
+
+        await tx.CommitAsync(cancellationToken);
+        return DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
+    }
+
+    /// <summary>The approved conditions as outbox rows: quota and rate limits on the app's active
+    /// keys (or the app itself when it has none yet).</summary>
+    private async Task RequestLimitsAsync(AppDbContext db, UseCaseSubmission s, UseCaseConditions conditions, QuotaTier tier, string clause, StaffUser reviewer, CancellationToken cancellationToken)
+    {
+        var keys = await db.Set<ApiKey>().Where(k => k.ApplicationId == s.ApplicationId && k.Status == ApiKeyStatus.Active)
+            .OrderBy(k => k.Id).Select(k => k.Id).ToListAsync(cancellationToken);
+        var (targetType, targets) = keys.Count > 0
+            ? (EnforcementTargetType.ApiKey, (IReadOnlyList<long>)keys)
+            : (EnforcementTargetType.Application, [s.ApplicationId]);
+        var id = s.Id.ToString(CultureInfo.InvariantCulture);
+        await enforcement.RequestAsync(db, new EnforcementRequest(
+            EnforcementKind.SetQuota,
+            targetType,
+            targets,
+            EnforcementReason.UseCase,
+            id,
+            clause,
+            $"Use case {id} approved at {tier.Name}",
+            JsonSerializer.Serialize(new
+            {
+                tier = tier.Name,
+                monthlyTokenQuota = conditions.MonthlyTokenQuota ?? tier.MonthlyTokens,
+                pilotEndUserCap = conditions.PilotEndUserCap,
+            }, ParametersJson)), reviewer, cancellationToken);
+        if (conditions.Rpm is not null || conditions.Tpm is not null || conditions.MaxOutputTokens is not null)
+        {
+            await enforcement.RequestAsync(db, new EnforcementRequest(
+                EnforcementKind.SetRateLimit,
+                targetType,
+                targets,
+                EnforcementReason.UseCase,
+                id,
+                clause,
+                $"Use case {id} rate limits",
+                JsonSerializer.Serialize(new { rpm = conditions.Rpm, tpm = conditions.Tpm, maxOutputTokens = conditions.MaxOutputTokens }, ParametersJson)), reviewer, cancellationToken);
+        }
+    }
+
+    private static ValidationErrors ValidateDecision(DecideUseCaseRequest request, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (request.Reason.Length > 4000)
+        {
+            errors.Add("reason", "The note to the developer must be at most 4000 characters.");
+        }
+
+        switch (request.Kind)
+        {
+            case UseCaseDecisionKind.RequestChanges when UseCaseNotices.SplitQuestions(request.Questions).Count == 0:
+                errors.Add("questions", "Write at least one question for the developer (one per line).");
+                break;
+            case UseCaseDecisionKind.Reject when request.Reason.Trim().Length < 10:
+                errors.Add("reason", "Explain the rejection to the developer (at least 10 characters).");
+                break;
+            case UseCaseDecisionKind.ApproveWithConditions when request.Conditions is null:
+                errors.Add("conditions", "Set the conditions: at least a quota tier.");
+                break;
+            case UseCaseDecisionKind.ApproveWithConditions:
+                foreach (var field in request.Conditions!.Validate(now).Fields)
+                {
+                    errors.Add("conditions." + field, request.Conditions.Validate(now).For(field)!);
+                }
+
+                break;
+        }
+
+        if (request.Questions.Length > 4000)
+        {
+            errors.Add("questions", "Questions must be at most 4000 characters.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>What the conditions form starts from: a proposed next tier, the conditions in force,
+    /// or a pilot for high-risk categories.</summary>
+    private static UseCaseConditions Suggest(UseCaseSubmission s, GuidelineCategory category, UseCaseConditions? current)
+    {
+        if (QuotaTiers.Find(s.ProposedTier) is { } proposed)
+        {
+            return UseCaseConditions.FromTier(proposed) with { MaxOutputTokens = current?.MaxOutputTokens, StagedAccess = true };
+        }
+
+        if (current is not null)
+        {
+            return current with { ReReviewAt = null };
+        }
+
+        var tier = category.RiskLevel == RiskLevel.HighRisk ? QuotaTiers.All[0] : QuotaTiers.All[1];
+        return UseCaseConditions.FromTier(tier) with
+        {
+            MaxOutputTokens = category.RequiredSafeguards.HasFlag(Safeguards.OutputLengthLimit) ? 2_000 : null,
+        };
+    }
+
+    private async Task<bool> TryClaimAsync(AppDbContext db, long id, StaffUser reviewer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var open = UseCaseStateMachine.Open.ToList();
+        return await LeaseClaims.TryClaimAsync(
+            db.Set<UseCaseSubmission>().Where(s => s.Id == id && open.Contains(s.State)),
+            Lease,
+            reviewer.Id,
+            reviewer.Name,
+            now,
+            LeaseDuration,
+            cancellationToken);
+    }
+}
+
+/// <summary>Field-by-field differences between two revisions.</summary>
+public static class RevisionDiff
+{
+    public static IReadOnlyList<FieldChange> Compare(IReadOnlyList<ContentField> before, IReadOnlyList<ContentField> after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var old = before.ToDictionary(f => f.Label, f => f.Value, StringComparer.Ordinal);
+        var changes = new List<FieldChange>();
+        foreach (var field in after)
+        {
+            var previous = old.GetValueOrDefault(field.Label, "");
+            if (!string.Equals(previous, field.Value, StringComparison.Ordinal))
+            {
+                changes.Add(new FieldChange(field.Label, previous, field.Value));
+            }
+
+            old.Remove(field.Label);
+        }
+
+        changes.AddRange(old.Where(f => f.Value.Length > 0).Select(f => new FieldChange(f.Key, f.Value, "")));
+        return changes;
+    }
+}
