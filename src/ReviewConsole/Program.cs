@@ -1,6 +1,7 @@
 using ReviewConsole.Components;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Admin;
+using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
@@ -22,6 +23,7 @@ builder.Services.AddHealth();
 builder.Services.AddAudit();
 builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
+builder.Services.AddAppeals(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 
@@ -33,6 +35,8 @@ await app.SeedIdentityAsync();
 app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
+app.MapActors();
+app.MapAppeals();
 app.MapWebShell<App>();
 
 await app.RunAsync();

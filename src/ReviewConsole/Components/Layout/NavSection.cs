@@ -10,6 +10,9 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Actors", "/actors", Icons.Material.Filled.Business, Policies.Actors),
+        new("Enforcement", "/enforcement", Icons.Material.Filled.Gavel, Policies.Enforcement),
+        new("Appeals", "/appeals", Icons.Material.Filled.Balance, Policies.Enforcement),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
     ];
 
