@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.InMemory;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -18,8 +17,9 @@ namespace ReviewConsole.Testing.Enforcement;
 /// <summary>
 /// One "node" of the enforcement machinery (services, executor, sweeper) on a test database, wired
 /// exactly as the app wires it (AddEnforcement/AddAppeals) but without a web host. Several
-/// harnesses on one database are several nodes. Hangfire is a real client on in-memory storage
-/// with no server: enqueued jobs wait there, and tests drive execution through the sweeper.
+/// harnesses on one database are several nodes. There is no Hangfire server: the job client only
+/// records what was enqueued (Hangfire's storages keep process-global logging that a disposed
+/// test host leaves broken), and tests drive execution through the sweeper, as the poller does.
 /// </summary>
 public sealed class EnforcementHarness : IDisposable
 {
@@ -44,13 +44,15 @@ public sealed class EnforcementHarness : IDisposable
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddSingleton(database.Factory);
         collection.AddSingleton(clock ?? TimeProvider.System);
-        collection.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(new InMemoryStorage()));
+        collection.AddSingleton<IBackgroundJobClient>(Jobs);
         collection.AddAudit();
         collection.AddActors();
         collection.AddEnforcement(configuration);
         collection.AddAppeals(configuration);
         services = collection.BuildServiceProvider();
     }
+
+    public RecordingJobClient Jobs { get; } = new();
 
     public T Get<T>()
         where T : notnull => services.GetRequiredService<T>();
@@ -101,4 +103,22 @@ public sealed class EnforcementHarness : IDisposable
     }
 
     public void Dispose() => services.Dispose();
+}
+
+/// <summary>Records the jobs the dispatcher hands to Hangfire (ids only; nothing runs them).</summary>
+public sealed class RecordingJobClient : IBackgroundJobClient
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Hangfire.Common.Job Job, Hangfire.States.IState State)> created = new();
+
+    public IReadOnlyList<long> ActionIds => created.Select(c => (long)c.Job.Args[0]).ToList();
+
+    public IReadOnlyList<(Hangfire.Common.Job Job, Hangfire.States.IState State)> Created => created.ToList();
+
+    public string? Create(Hangfire.Common.Job job, Hangfire.States.IState state)
+    {
+        created.Enqueue((job, state));
+        return created.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => true;
 }

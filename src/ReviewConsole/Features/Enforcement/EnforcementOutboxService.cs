@@ -63,11 +63,53 @@ public sealed record OutboxCounts(int PendingApproval, int Pending, int InProgre
 /// </summary>
 public sealed class EnforcementOutboxService(
     IDbContextFactory<AppDbContext> dbFactory,
+    EnforcementService enforcement,
     EnforcementDispatcher dispatcher,
     AuditLog audit,
     TimeProvider clock)
 {
     private static readonly string[] CancelRoles = [Roles.Lead, Roles.Admin];
+
+    /// <summary>The roles that may ask for enforcement by hand ("act on this actor").</summary>
+    public static readonly IReadOnlyList<string> RequesterRoles = [Roles.Reviewer, Roles.IncidentResponder, Roles.Lead, Roles.Admin];
+
+    /// <summary>A manual request from the console (the "act on this actor" form): rows, audit and,
+    /// after the commit, the job for whatever does not wait for approval.</summary>
+    public async Task<ServiceResult> RequestAsync(EnforcementRequest request, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(by);
+        if (string.IsNullOrWhiteSpace(request.Note))
+        {
+            return ServiceResult.Fail("Say why: the note is required.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, RequesterRoles.ToList(), cancellationToken))
+        {
+            return ServiceResult.Fail("Your role cannot request enforcement.");
+        }
+
+        IReadOnlyList<EnforcementAction> actions;
+        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            try
+            {
+                actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
+        return actions[0].State == EnforcementState.PendingApproval
+            ? ServiceResult.Ok($"Requested; {actions.Count} action(s) wait for a Lead's approval (a second person).", actions[0].Id)
+            : ServiceResult.Ok($"Requested; {actions.Count} action(s) queued.", actions[0].Id);
+    }
 
     /// <summary>Approves every waiting action of the request group of <paramref name="actionId"/>.</summary>
     public async Task<ServiceResult> ApproveAsync(long actionId, StaffUser by, CancellationToken cancellationToken)
