@@ -90,17 +90,20 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var since = clock.GetUtcNow().AddDays(-7);
-        return await db.Set<Organization>().AsNoTracking()
-            .Select(o => new OrganizationRow(
-                o.Id, o.ExternalId, o.Name, o.Status, o.IsHighProfile,
-                db.Set<Application>().Count(a => a.OrganizationId == o.Id),
-                db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id),
-                db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id && k.Status == ApiKeyStatus.Active),
-                db.Set<Flag>().Count(f => f.OrganizationId == o.Id && f.CreatedAt >= since),
-                db.Set<ApiKey>().Where(k => k.OrganizationId == o.Id).Sum(k => (long?)k.TokensUsedThisMonth) ?? 0))
-            .OrderByDescending(o => o.FlagsLast7Days).ThenBy(o => o.Name)
+        var rows = await db.Set<Organization>().AsNoTracking()
+            .Select(o => new
+            {
+                Org = o,
+                Applications = db.Set<Application>().Count(a => a.OrganizationId == o.Id),
+                Keys = db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id),
+                ActiveKeys = db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id && k.Status == ApiKeyStatus.Active),
+                Flags = db.Set<Flag>().Count(f => f.OrganizationId == o.Id && f.CreatedAt >= since),
+                Tokens = db.Set<ApiKey>().Where(k => k.OrganizationId == o.Id).Sum(k => (long?)k.TokensUsedThisMonth) ?? 0,
+            })
+            .OrderByDescending(r => r.Flags).ThenBy(r => r.Org.Name)
             .Take(Math.Clamp(take, 1, 500))
             .ToListAsync(cancellationToken);
+        return rows.Select(r => new OrganizationRow(r.Org.Id, r.Org.ExternalId, r.Org.Name, r.Org.Status, r.Org.IsHighProfile, r.Applications, r.Keys, r.ActiveKeys, r.Flags, r.Tokens)).ToList();
     }
 
     public async Task<ActorDetails?> GetAsync(ActorKind kind, long id, CancellationToken cancellationToken)
