@@ -12,7 +12,7 @@ namespace ReviewConsole.Features.Actors;
 /// usage, so the actor pages look like a real tenant. Idempotent (only rows still named after
 /// their id are touched); runs at start and every few minutes while the demo feed adds actors.
 /// </summary>
-public sealed class DemoActorEnrichment(IDbContextFactory<AppDbContext> dbFactory, IOptions<DemoOptions> demo, ILogger<DemoActorEnrichment> logger) : BackgroundService
+public sealed class DemoActorEnrichment(IDbContextFactory<AppDbContext> dbFactory, IOptions<DemoOptions> demo, IConfiguration configuration, ILogger<DemoActorEnrichment> logger) : BackgroundService
 {
     private static readonly string[] OrganizationNames =
     [
@@ -29,7 +29,9 @@ public sealed class DemoActorEnrichment(IDbContextFactory<AppDbContext> dbFactor
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!demo.Value.Enabled)
+        // Only with the demo feed: hosts that seed demo users without the feed (tests) keep their
+        // actors exactly as they created them.
+        if (!demo.Value.Enabled || !configuration.GetValue("Demo:FeedEnabled", true))
         {
             return;
         }
