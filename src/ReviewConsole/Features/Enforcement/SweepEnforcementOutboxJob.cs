@@ -67,7 +67,7 @@ public sealed class EnforcementRecurringJobs(IOptions<EnforcementOptions> option
 /// only write rows inside their own transactions) are executed within this delay, and due
 /// retries and expiry reversals run on time, without waiting for the minute-granular cron.
 /// </summary>
-public sealed class EnforcementOutboxPoller(SweepEnforcementOutboxJob sweeper, IOptions<EnforcementOptions> options, TimeProvider clock, ILogger<EnforcementOutboxPoller> logger) : BackgroundService
+public sealed class EnforcementOutboxPoller(SweepEnforcementOutboxJob sweeper, IOptions<EnforcementOptions> options, ILogger<EnforcementOutboxPoller> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,7 +76,9 @@ public sealed class EnforcementOutboxPoller(SweepEnforcementOutboxJob sweeper, I
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), clock);
+        // Wall-clock cadence on purpose: what is due is decided by the app's TimeProvider inside
+        // the sweep, so a test's frozen fake clock still sees its due actions executed.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
         try
         {
             do
