@@ -1,6 +1,7 @@
 using ReviewConsole.Components;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Admin;
+using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
@@ -27,6 +28,7 @@ builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
 builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddStatistics(builder.Configuration);
+builder.Services.AddAppeals(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 builder.Services.AddUseCases(builder.Configuration);
@@ -40,6 +42,8 @@ app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
 app.MapStatistics();
+app.MapActors();
+app.MapAppeals();
 app.MapWebShell<App>();
 app.MapUseCases();
 

@@ -27,7 +27,12 @@ public class Organization
     /// <summary>Sanctions against a high-profile organization always need a Lead's approval.</summary>
     public bool IsHighProfile { get; set; }
 
+    /// <summary>Where notices go (shown to staff; delivery is the platform's).</summary>
+    public string? ContactEmail { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StatusChangedAt { get; set; }
 
     public List<Application> Applications { get; set; } = [];
 }
@@ -47,6 +52,8 @@ public class Application
     public ActorStatus Status { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StatusChangedAt { get; set; }
 
     public List<ApiKey> Keys { get; set; } = [];
 }
@@ -88,5 +95,19 @@ public class ApiKey
     public DateTimeOffset? StatusChangedAt { get; set; }
 
     /// <summary>Bumped on every change the platform must see; the revocation feed and ETags use it.</summary>
+    public long Version { get; set; }
+}
+
+/// <summary>
+/// The registry's change counter (one row). Every change the platform must see takes the next
+/// value under this row's lock, so versions commit in order and the revocation feed's
+/// <c>since</c> cursor never skips a change committed late.
+/// </summary>
+public class KeyRegistryHead
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; }
+
     public long Version { get; set; }
 }

@@ -11,6 +11,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.HasIndex(o => o.ExternalId).IsUnique();
         builder.Property(o => o.Name).HasMaxLength(200);
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(o => o.ContactEmail).HasMaxLength(256);
+        builder.HasIndex(o => o.Name);
     }
 }
 
@@ -39,5 +41,14 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(k => k.OrganizationId);
         builder.HasIndex(k => k.Version);
+    }
+}
+
+internal sealed class KeyRegistryHeadConfiguration : IEntityTypeConfiguration<KeyRegistryHead>
+{
+    public void Configure(EntityTypeBuilder<KeyRegistryHead> builder)
+    {
+        builder.Property(h => h.Id).ValueGeneratedNever();
+        builder.HasData(new KeyRegistryHead { Id = KeyRegistryHead.SingletonId, Version = 0 });
     }
 }

@@ -15,7 +15,9 @@ public enum EnforcementKind
 }
 
 /// <summary>The outbox state machine: PendingApproval → Pending → InProgress → Succeeded |
-/// Retrying (→ InProgress) | DeadLettered; Cancelled from PendingApproval, Pending or Retrying.</summary>
+/// Retrying (→ InProgress) | DeadLettered (→ Pending when an Admin re-queues it); Cancelled from
+/// PendingApproval, Pending, Retrying or DeadLettered. The allowed moves are listed in one table
+/// (EnforcementStateMachine in the host).</summary>
 public enum EnforcementState
 {
     PendingApproval,
@@ -82,15 +84,25 @@ public class EnforcementAction
 
     public required string RequestedBy { get; set; }
 
+    /// <summary>The requester's user id (the second-person rule compares ids, not display names).</summary>
+    public string? RequestedById { get; set; }
+
     public DateTimeOffset RequestedAt { get; set; }
 
     public bool RequiresApproval { get; set; }
 
+    /// <summary>Shared by the actions of one request (a bulk revocation): approved and previewed together.</summary>
+    public string? RequestGroupId { get; set; }
+
     public string? ApprovedBy { get; set; }
+
+    public string? ApprovedById { get; set; }
 
     public DateTimeOffset? ApprovedAt { get; set; }
 
     public string? CancelledBy { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
 
     public required string IdempotencyKey { get; set; }
 
@@ -104,6 +116,15 @@ public class EnforcementAction
     public string? LastError { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    /// <summary>What the target looked like before the effect (status, limits), captured when the
+    /// effect is applied, so a reversal can restore exactly that.</summary>
+    public string? PreviousStateJson { get; set; }
+
+    /// <summary>The platform's answer (status code or reference) of the successful delivery.</summary>
+    public string? PlatformResponse { get; set; }
 
     /// <summary>True once the platform (or the local key registry) confirmed the effect.</summary>
     public bool ConfirmedAtPlatform { get; set; }

@@ -18,6 +18,14 @@ internal sealed class EnforcementActionConfiguration : IEntityTypeConfiguration<
         builder.Property(a => a.RequestedBy).HasMaxLength(256);
         builder.Property(a => a.ApprovedBy).HasMaxLength(256);
         builder.Property(a => a.CancelledBy).HasMaxLength(256);
+        builder.Property(a => a.RequestedById).HasMaxLength(100);
+        builder.Property(a => a.ApprovedById).HasMaxLength(100);
+        builder.Property(a => a.PreviousStateJson).HasMaxLength(4000);
+        builder.Property(a => a.PlatformResponse).HasMaxLength(500);
+        builder.HasIndex(a => a.ReversesActionId);
+        builder.Property(a => a.RequestGroupId).HasMaxLength(32);
+        builder.HasIndex(a => a.RequestGroupId);
+        builder.HasIndex(a => new { a.State, a.LeaseExpiresAt });
         builder.Property(a => a.IdempotencyKey).HasMaxLength(64);
         builder.HasIndex(a => a.IdempotencyKey).IsUnique();
         builder.Property(a => a.LastError).HasMaxLength(4000);

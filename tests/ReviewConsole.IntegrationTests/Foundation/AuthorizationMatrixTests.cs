@@ -16,6 +16,7 @@ namespace ReviewConsole.IntegrationTests.Foundation;
 public sealed partial class AuthorizationMatrixTests(RoleClients clients) : IClassFixture<RoleClients>
 {
     private const string Anonymous = nameof(Anonymous);
+    private const string ApiToken = nameof(ApiToken);
 
     /// <summary>Route pattern → <see cref="Anonymous"/> or the name of the policy in <see cref="Policies"/>.</summary>
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
@@ -35,6 +36,17 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/statistics/export/csv"] = Policies.Dashboard,
         ["/statistics/export/json"] = Policies.Dashboard,
         ["/jobs/{**path}"] = Policies.Admin,
+        ["/actors"] = Policies.Actors,
+        ["/actors/org/{Id:long}"] = Policies.Actors,
+        ["/actors/app/{Id:long}"] = Policies.Actors,
+        ["/actors/key/{Id:long}"] = Policies.Actors,
+        ["/enforcement"] = Policies.Enforcement,
+        ["/appeals"] = Policies.Enforcement,
+
+        // API endpoints: API tokens with a scope only; no cookie (no staff role) ever authorizes them.
+        ["/api/v1/keys/{keyId}"] = ApiToken,
+        ["/api/v1/revocations"] = ApiToken,
+        ["/api/v1/appeals"] = ApiToken,
 
         // Anonymous by design: probes, error pages, signing in.
         ["/healthz"] = Anonymous,
@@ -96,6 +108,20 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         var access = Expected[pattern];
         var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
         var path = Substitute(pattern);
+
+        if (access == ApiToken)
+        {
+            // Token-only: anonymous and every signed-in role (cookie) get 401, never the resource.
+            var method = methods is null ? HttpMethod.Get : new HttpMethod(methods[0]);
+            foreach (var (who, client) in new[] { ("anonymous", clients.Anonymous) }.Concat(Roles.All.Select(r => (r, clients[r]))))
+            {
+                using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+                using var response = await client.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{who} {method} {path}: expected 401, got {(int)response.StatusCode}.");
+            }
+
+            return;
+        }
 
         if (methods is not null && !methods.Contains(HttpMethods.Get))
         {

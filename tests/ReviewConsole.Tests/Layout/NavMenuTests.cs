@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, [] },
-        { Roles.UseCaseReviewer, ["Use cases"] },
-        { Roles.IncidentResponder, ["Incidents"] },
-        { Roles.Lead, ["Dashboard", "Use cases", "Incidents", "Statistics"] },
-        { Roles.Admin, ["Dashboard", "Use cases", "Incidents", "Statistics", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Use cases", "Incidents", "Statistics"] },
+        { Roles.Reviewer, ["Actors", "Enforcement", "Appeals"] },
+        { Roles.UseCaseReviewer, ["Actors"] },
+        { Roles.IncidentResponder, ["Actors", "Enforcement", "Appeals"] },
+        { Roles.Lead, ["Dashboard", "Actors", "Enforcement", "Appeals"] },
+        { Roles.Admin, ["Dashboard", "Actors", "Enforcement", "Appeals", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Actors", "Enforcement", "Appeals"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Use cases", "Incidents", "Statistics", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/use-cases", "/incidents", "/statistics", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Actors", "Enforcement", "Appeals", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/actors", "/enforcement", "/appeals", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
         new("Use cases", "/use-cases", Icons.Material.Filled.AppRegistration, Policies.UseCases),
         new("Incidents", "/incidents", Icons.Material.Filled.Warning, Policies.Incidents),
+        new("Actors", "/actors", Icons.Material.Filled.Business, Policies.Actors),
+        new("Enforcement", "/enforcement", Icons.Material.Filled.Gavel, Policies.Enforcement),
+        new("Appeals", "/appeals", Icons.Material.Filled.Balance, Policies.Enforcement),
         new("Statistics", "/statistics", Icons.Material.Filled.BarChart, Policies.Dashboard),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
     ];

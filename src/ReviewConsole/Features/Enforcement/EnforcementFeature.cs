@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ReviewConsole.Infrastructure.BackgroundJobs;
 
 namespace ReviewConsole.Features.Enforcement;
 
@@ -8,7 +9,26 @@ public static class EnforcementFeature
     {
         services.AddOptionsWithValidateOnStart<EnforcementOptions>().Bind(configuration.GetSection(EnforcementOptions.SectionName));
         services.AddSingleton<IValidateOptions<EnforcementOptions>, EnforcementOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.SectionName));
+        services.AddSingleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidator>();
+
         services.AddSingleton<EnforcementService>();
+        services.AddSingleton<EnforcementOutboxService>();
+        services.AddSingleton<EnforcementDispatcher>();
+        services.AddSingleton<EnforcementExecutor>();
+        services.AddSingleton<StrikeService>();
+        services.AddSingleton<NoticeService>();
+        services.AddSingleton<SweepEnforcementOutboxJob>();
+        services.AddTransient<ExecuteEnforcementActionJob>();
+        services.AddSingleton<IRecurringJobRegistration, EnforcementRecurringJobs>();
+        services.AddHostedService<EnforcementOutboxPoller>();
+
+        services.AddHttpClient(HttpEnforcementGateway.ClientName);
+        services.AddSingleton<LocalEnforcementGateway>();
+        services.AddSingleton<HttpEnforcementGateway>();
+        services.AddSingleton<IEnforcementGateway>(sp => sp.GetRequiredService<IOptions<PlatformOptions>>().Value.Gateway == PlatformGateway.Http
+            ? sp.GetRequiredService<HttpEnforcementGateway>()
+            : sp.GetRequiredService<LocalEnforcementGateway>());
         return services;
     }
 }

@@ -37,6 +37,16 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
             throw new ArgumentException("An enforcement request needs at least one target.", nameof(request));
         }
 
+        if (!EnforcementStateMachine.Accepts(request.Kind, request.TargetType))
+        {
+            throw new ArgumentException($"{request.Kind} cannot target a {request.TargetType}.", nameof(request));
+        }
+
+        if (request.ExpiresAt is not null && !EnforcementStateMachine.IsSanction(request.Kind))
+        {
+            throw new ArgumentException($"{request.Kind} has no lasting effect and cannot expire.", nameof(request));
+        }
+
         var organizations = await OrganizationsOfAsync(db, request.TargetType, request.TargetIds, cancellationToken);
         var highProfile = await db.Set<Organization>()
             .Where(o => organizations.Values.Contains(o.Id) && o.IsHighProfile)
@@ -44,6 +54,12 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
         var requiresApproval = NeedsApproval(request, highProfile);
 
         var now = clock.GetUtcNow();
+        if (request.ExpiresAt is { } expires && expires <= now)
+        {
+            throw new ArgumentException("A sanction's expiry must be in the future.", nameof(request));
+        }
+
+        var group = Guid.NewGuid().ToString("N");
         var actions = request.TargetIds.Select(targetId => new EnforcementAction
         {
             Kind = request.Kind,
@@ -57,6 +73,8 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
             PolicyClause = request.PolicyClause,
             Note = request.Note,
             RequestedBy = by.Name,
+            RequestedById = by.Id,
+            RequestGroupId = group,
             RequestedAt = now,
             RequiresApproval = requiresApproval,
             IdempotencyKey = Guid.NewGuid().ToString("N"),

@@ -146,17 +146,24 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     PolicyClause = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     Note = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
                     RequestedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    RequestedById = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     RequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     RequiresApproval = table.Column<bool>(type: "bit", nullable: false),
+                    RequestGroupId = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     ApprovedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ApprovedById = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     ApprovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CancelledBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     IdempotencyKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LeaseExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastError = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
                     CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PreviousStateJson = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    PlatformResponse = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
                     ConfirmedAtPlatform = table.Column<bool>(type: "bit", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ReversesActionId = table.Column<long>(type: "bigint", nullable: true)
@@ -292,6 +299,18 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "KeyRegistryHead",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KeyRegistryHead", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organization",
                 columns: table => new
                 {
@@ -301,7 +320,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     IsHighProfile = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    ContactEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    StatusChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -650,6 +671,43 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Appeal",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    EnforcementActionId = table.Column<long>(type: "bigint", nullable: false),
+                    OrganizationId = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(max)", maxLength: 8000, nullable: false),
+                    Contact = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    SubmittedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    State = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    DecidedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    DecidedById = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    DecisionNote = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Appeal", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Appeal_EnforcementAction_EnforcementActionId",
+                        column: x => x.EnforcementActionId,
+                        principalTable: "EnforcementAction",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Appeal_Organization_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organization",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Application",
                 columns: table => new
                 {
@@ -659,13 +717,44 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     OrganizationId = table.Column<long>(type: "bigint", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    StatusChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Application", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Application_Organization_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organization",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Strike",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrganizationId = table.Column<long>(type: "bigint", nullable: false),
+                    Weight = table.Column<int>(type: "int", nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    ReasonId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    PolicyClause = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Note = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RevokedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Strike", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Strike_Organization_OrganizationId",
                         column: x => x.OrganizationId,
                         principalTable: "Organization",
                         principalColumn: "Id",
@@ -789,6 +878,40 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         name: "FK_UseCaseSubmission_Organization_OrganizationId",
                         column: x => x.OrganizationId,
                         principalTable: "Organization",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SanctionProposal",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrganizationId = table.Column<long>(type: "bigint", nullable: false),
+                    StrikeId = table.Column<long>(type: "bigint", nullable: false),
+                    Points = table.Column<int>(type: "int", nullable: false),
+                    Threshold = table.Column<int>(type: "int", nullable: false),
+                    ProposedKind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    State = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DecidedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    EnforcementActionId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SanctionProposal", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SanctionProposal_Organization_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organization",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SanctionProposal_Strike_StrikeId",
+                        column: x => x.StrikeId,
+                        principalTable: "Strike",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -999,6 +1122,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 columns: new[] { "Id", "LastHash", "Sequence" },
                 values: new object[] { 1, "0000000000000000000000000000000000000000000000000000000000000000", 0L });
 
+            migrationBuilder.InsertData(
+                table: "KeyRegistryHead",
+                columns: new[] { "Id", "Version" },
+                values: new object[] { 1, 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKey_ApplicationId",
                 table: "ApiKey",
@@ -1025,6 +1153,22 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 table: "ApiToken",
                 column: "SecretHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appeal_EnforcementActionId",
+                table: "Appeal",
+                column: "EnforcementActionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appeal_OrganizationId",
+                table: "Appeal",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appeal_State_DueAt",
+                table: "Appeal",
+                columns: new[] { "State", "DueAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Application_ExternalId",
@@ -1132,6 +1276,21 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "IX_EnforcementAction_Reason_ReasonId",
                 table: "EnforcementAction",
                 columns: new[] { "Reason", "ReasonId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EnforcementAction_RequestGroupId",
+                table: "EnforcementAction",
+                column: "RequestGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EnforcementAction_ReversesActionId",
+                table: "EnforcementAction",
+                column: "ReversesActionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EnforcementAction_State_LeaseExpiresAt",
+                table: "EnforcementAction",
+                columns: new[] { "State", "LeaseExpiresAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_EnforcementAction_State_NextAttemptAt",
@@ -1306,6 +1465,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Organization_Name",
+                table: "Organization",
+                column: "Name");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyCategory_Key",
                 table: "PolicyCategory",
                 column: "Key",
@@ -1321,6 +1485,33 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "IX_Retrospective_IncidentId",
                 table: "Retrospective",
                 column: "IncidentId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SanctionProposal_OrganizationId",
+                table: "SanctionProposal",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SanctionProposal_State_CreatedAt",
+                table: "SanctionProposal",
+                columns: new[] { "State", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SanctionProposal_StrikeId",
+                table: "SanctionProposal",
+                column: "StrikeId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Strike_OrganizationId_CreatedAt",
+                table: "Strike",
+                columns: new[] { "OrganizationId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Strike_Reason_ReasonId",
+                table: "Strike",
+                columns: new[] { "Reason", "ReasonId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1372,6 +1563,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "ApiToken");
 
             migrationBuilder.DropTable(
+                name: "Appeal");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
             migrationBuilder.DropTable(
@@ -1397,9 +1591,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "DecisionLabel");
-
-            migrationBuilder.DropTable(
-                name: "EnforcementAction");
 
             migrationBuilder.DropTable(
                 name: "FeedCursor");
@@ -1435,16 +1626,25 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "JobHeartbeats");
 
             migrationBuilder.DropTable(
+                name: "KeyRegistryHead");
+
+            migrationBuilder.DropTable(
                 name: "PolicyCategoryVersion");
 
             migrationBuilder.DropTable(
                 name: "Retrospective");
 
             migrationBuilder.DropTable(
+                name: "SanctionProposal");
+
+            migrationBuilder.DropTable(
                 name: "UseCaseDecision");
 
             migrationBuilder.DropTable(
                 name: "UseCaseRevision");
+
+            migrationBuilder.DropTable(
+                name: "EnforcementAction");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -1460,6 +1660,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "Incident");
+
+            migrationBuilder.DropTable(
+                name: "Strike");
 
             migrationBuilder.DropTable(
                 name: "UseCaseSubmission");

@@ -1,0 +1,326 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Appeals;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Actors;
+
+public enum ActorKind
+{
+    Organization,
+    Application,
+    ApiKey,
+}
+
+public sealed record ActorHit(ActorKind Kind, long Id, string Label, string ExternalId, string Status, string OrganizationName, string Href);
+
+public sealed record OrganizationRow(long Id, string ExternalId, string Name, ActorStatus Status, bool HighProfile, int Applications, int Keys, int ActiveKeys, int FlagsLast7Days, long TokensThisMonth);
+
+public sealed record KeyRow(long Id, string ExternalId, string Prefix, long ApplicationId, string ApplicationName, ApiKeyStatus Status, int? RateLimitRpm, int? RateLimitTpm, long? MonthlyTokenQuota, long TokensUsedThisMonth, string? AllowedModels, long Version);
+
+public sealed record ApplicationRow(long Id, string ExternalId, string Name, ActorStatus Status, int Keys, int ActiveKeys);
+
+public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title, string Detail, string? Href, string Icon);
+
+public sealed record ActorDetails(
+    ActorKind Kind,
+    long Id,
+    string ExternalId,
+    string Name,
+    string Status,
+    long OrganizationId,
+    string OrganizationName,
+    string OrganizationExternalId,
+    bool HighProfile,
+    string? ContactEmail,
+    long? ApplicationId,
+    string? ApplicationName,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<ApplicationRow> Applications,
+    IReadOnlyList<KeyRow> Keys,
+    IReadOnlyList<EnforcementListItem> OpenSanctions,
+    IReadOnlyList<EnforcementListItem> EndedSanctions,
+    IReadOnlyList<EnforcementListItem> InFlight,
+    IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record UsageImportResult(int Updated, IReadOnlyList<string> Rejected);
+
+/// <summary>Reads for the actor pages (organizations → applications → keys) and their timeline.</summary>
+public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+{
+    private const int TimelineLimit = 150;
+
+    public async Task<IReadOnlyList<ActorHit>> SearchAsync(string query, CancellationToken cancellationToken)
+    {
+        var q = (query ?? "").Trim();
+        if (q.Length == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var orgs = await db.Set<Organization>().AsNoTracking()
+            .Where(o => o.Name.Contains(q) || o.ExternalId.Contains(q))
+            .OrderBy(o => o.Name).Take(20)
+            .Select(o => new ActorHit(ActorKind.Organization, o.Id, o.Name, o.ExternalId, o.Status.ToString(), o.Name, "/actors/org/" + o.Id))
+            .ToListAsync(cancellationToken);
+        var apps = await (from a in db.Set<Application>().AsNoTracking()
+                          join o in db.Set<Organization>() on a.OrganizationId equals o.Id
+                          where a.Name.Contains(q) || a.ExternalId.Contains(q)
+                          orderby a.Name
+                          select new ActorHit(ActorKind.Application, a.Id, a.Name, a.ExternalId, a.Status.ToString(), o.Name, "/actors/app/" + a.Id))
+            .Take(20).ToListAsync(cancellationToken);
+        var keys = await (from k in db.Set<ApiKey>().AsNoTracking()
+                          join o in db.Set<Organization>() on k.OrganizationId equals o.Id
+                          where k.ExternalId.Contains(q) || k.Prefix.Contains(q)
+                          orderby k.ExternalId
+                          select new ActorHit(ActorKind.ApiKey, k.Id, k.Prefix, k.ExternalId, k.Status.ToString(), o.Name, "/actors/key/" + k.Id))
+            .Take(20).ToListAsync(cancellationToken);
+        return [.. orgs, .. apps, .. keys];
+    }
+
+    /// <summary>Organizations, most flagged in the last week first.</summary>
+    public async Task<IReadOnlyList<OrganizationRow>> OrganizationsAsync(int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var since = clock.GetUtcNow().AddDays(-7);
+        var rows = await db.Set<Organization>().AsNoTracking()
+            .Select(o => new
+            {
+                Org = o,
+                Applications = db.Set<Application>().Count(a => a.OrganizationId == o.Id),
+                Keys = db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id),
+                ActiveKeys = db.Set<ApiKey>().Count(k => k.OrganizationId == o.Id && k.Status == ApiKeyStatus.Active),
+                Flags = db.Set<Flag>().Count(f => f.OrganizationId == o.Id && f.CreatedAt >= since),
+                Tokens = db.Set<ApiKey>().Where(k => k.OrganizationId == o.Id).Sum(k => (long?)k.TokensUsedThisMonth) ?? 0,
+            })
+            .OrderByDescending(r => r.Flags).ThenBy(r => r.Org.Name)
+            .Take(Math.Clamp(take, 1, 500))
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new OrganizationRow(r.Org.Id, r.Org.ExternalId, r.Org.Name, r.Org.Status, r.Org.IsHighProfile, r.Applications, r.Keys, r.ActiveKeys, r.Flags, r.Tokens)).ToList();
+    }
+
+    public async Task<ActorDetails?> GetAsync(ActorKind kind, long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        long orgId;
+        long? appId = null;
+        string externalId, name, status;
+        DateTimeOffset createdAt;
+        switch (kind)
+        {
+            case ActorKind.Organization:
+                var org = await db.Set<Organization>().AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, cancellationToken);
+                if (org is null)
+                {
+                    return null;
+                }
+
+                (orgId, externalId, name, status, createdAt) = (org.Id, org.ExternalId, org.Name, org.Status.ToString(), org.CreatedAt);
+                break;
+            case ActorKind.Application:
+                var app = await db.Set<Application>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+                if (app is null)
+                {
+                    return null;
+                }
+
+                (orgId, appId, externalId, name, status, createdAt) = (app.OrganizationId, app.Id, app.ExternalId, app.Name, app.Status.ToString(), app.CreatedAt);
+                break;
+            default:
+                var key = await db.Set<ApiKey>().AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+                if (key is null)
+                {
+                    return null;
+                }
+
+                (orgId, appId, externalId, name, status, createdAt) = (key.OrganizationId, key.ApplicationId, key.ExternalId, key.Prefix, key.Status.ToString(), key.CreatedAt);
+                break;
+        }
+
+        var organization = await db.Set<Organization>().AsNoTracking().SingleAsync(o => o.Id == orgId, cancellationToken);
+        var appName = appId is { } a ? await db.Set<Application>().Where(x => x.Id == a).Select(x => x.Name).SingleAsync(cancellationToken) : null;
+        var apps = kind == ActorKind.Organization
+            ? await db.Set<Application>().AsNoTracking().Where(x => x.OrganizationId == orgId).OrderBy(x => x.Name)
+                .Select(x => new ApplicationRow(x.Id, x.ExternalId, x.Name, x.Status, db.Set<ApiKey>().Count(k => k.ApplicationId == x.Id), db.Set<ApiKey>().Count(k => k.ApplicationId == x.Id && k.Status == ApiKeyStatus.Active)))
+                .ToListAsync(cancellationToken)
+            : [];
+        var keyQuery = kind switch
+        {
+            ActorKind.Organization => db.Set<ApiKey>().Where(k => k.OrganizationId == orgId),
+            ActorKind.Application => db.Set<ApiKey>().Where(k => k.ApplicationId == id),
+            _ => db.Set<ApiKey>().Where(k => k.Id == id),
+        };
+        var keys = await (from k in keyQuery.AsNoTracking()
+                          join x in db.Set<Application>() on k.ApplicationId equals x.Id
+                          orderby x.Name, k.ExternalId
+                          select new KeyRow(k.Id, k.ExternalId, k.Prefix, k.ApplicationId, x.Name, k.Status, k.RateLimitRpm, k.RateLimitTpm, k.MonthlyTokenQuota, k.TokensUsedThisMonth, k.AllowedModels, k.Version))
+            .ToListAsync(cancellationToken);
+        var keyIds = keys.Select(k => k.Id).ToList();
+
+        var actionQuery = kind switch
+        {
+            ActorKind.Organization => db.Set<EnforcementAction>().Where(x => x.OrganizationId == orgId),
+            ActorKind.Application => db.Set<EnforcementAction>().Where(x =>
+                (x.TargetType == EnforcementTargetType.Application && x.TargetId == id)
+                || (x.TargetType == EnforcementTargetType.ApiKey && keyIds.Contains(x.TargetId))
+                || (x.TargetType == EnforcementTargetType.Organization && x.TargetId == orgId)),
+            _ => db.Set<EnforcementAction>().Where(x =>
+                (x.TargetType == EnforcementTargetType.ApiKey && x.TargetId == id)
+                || (x.TargetType == EnforcementTargetType.Application && x.TargetId == appId)
+                || (x.TargetType == EnforcementTargetType.Organization && x.TargetId == orgId)),
+        };
+        var actions = await actionQuery.AsNoTracking().OrderByDescending(x => x.Id).Take(300).ToListAsync(cancellationToken);
+        var described = await EnforcementOutboxService.DescribeAsync(db, actions, cancellationToken);
+        var reversedIds = actions.Where(x => x.ReversesActionId != null && x.State == EnforcementState.Succeeded).Select(x => x.ReversesActionId!.Value).ToHashSet();
+        var sanctions = described.Where(x => EnforcementStateMachine.IsSanction(x.Kind) && x.ReversesActionId == null && x.State == EnforcementState.Succeeded).ToList();
+        var inFlight = described.Where(x => !EnforcementStateMachine.IsTerminal(x.State)).ToList();
+
+        var timeline = await TimelineAsync(db, kind, id, orgId, described, cancellationToken);
+        return new ActorDetails(
+            kind, id, externalId, name, status, orgId, organization.Name, organization.ExternalId, organization.IsHighProfile, organization.ContactEmail,
+            appId, appName, createdAt, apps, keys,
+            sanctions.Where(x => !reversedIds.Contains(x.Id)).ToList(),
+            sanctions.Where(x => reversedIds.Contains(x.Id)).ToList(),
+            inFlight,
+            timeline);
+    }
+
+    public async Task<ServiceResult> SetHighProfileAsync(long organizationId, bool highProfile, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, [Roles.Lead, Roles.Admin], cancellationToken))
+        {
+            return ServiceResult.Fail("Only a Lead or an Admin can mark organizations high-profile.");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changed = await db.Set<Organization>().Where(o => o.Id == organizationId && o.IsHighProfile != highProfile)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile), cancellationToken);
+        if (changed == 0)
+        {
+            return ServiceResult.Fail("Nothing changed.");
+        }
+
+        await audit.AppendAsync(db, by, new AuditEntry("actor.highprofile", "Organization", organizationId.ToString(CultureInfo.InvariantCulture), highProfile ? "Marked high-profile (sanctions need a Lead's approval)" : "No longer high-profile"), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return ServiceResult.Ok(highProfile ? "Marked high-profile." : "High-profile mark removed.");
+    }
+
+    /// <summary>
+    /// Imports usage as reported by the platform: one <c>key_id,tokens_used_this_month</c> per line
+    /// (a header line is allowed). Bad lines are rejected with their reason; good lines are applied.
+    /// </summary>
+    public async Task<UsageImportResult> ImportUsageAsync(string csv, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        ArgumentNullException.ThrowIfNull(by);
+        var rejected = new List<string>();
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lines = csv.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || (i == 0 && line.StartsWith("key_id", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var parts = line.Split(',');
+            if (parts.Length != 2 || parts[0].Trim().Length == 0)
+            {
+                rejected.Add($"Line {i + 1}: expected key_id,tokens_used_this_month.");
+            }
+            else if (!long.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var tokens))
+            {
+                rejected.Add($"Line {i + 1}: '{Clip(parts[1].Trim())}' is not a non-negative whole number.");
+            }
+            else
+            {
+                rows[parts[0].Trim()] = tokens;
+            }
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, [Roles.Lead, Roles.Admin], cancellationToken))
+        {
+            return new UsageImportResult(0, ["Only a Lead or an Admin can import usage."]);
+        }
+
+        var externalIds = rows.Keys.ToList();
+        var known = await db.Set<ApiKey>().Where(k => externalIds.Contains(k.ExternalId)).Select(k => k.ExternalId).ToListAsync(cancellationToken);
+        rejected.AddRange(externalIds.Except(known).Select(k => $"Unknown key id '{Clip(k)}'."));
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var keyId in known)
+        {
+            var tokens = rows[keyId];
+            await db.Set<ApiKey>().Where(k => k.ExternalId == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.TokensUsedThisMonth, tokens), cancellationToken);
+        }
+
+        if (known.Count > 0)
+        {
+            await audit.AppendAsync(db, by, new AuditEntry("actor.usage.imported", "ApiKey", "*", $"Imported usage for {known.Count} key(s); {rejected.Count} line(s) rejected"), cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return new UsageImportResult(known.Count, rejected);
+    }
+
+    private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
+
+    private static async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(AppDbContext db, ActorKind kind, long id, long orgId, IReadOnlyList<EnforcementListItem> actions, CancellationToken cancellationToken)
+    {
+        var flags = kind switch
+        {
+            ActorKind.Organization => db.Set<Flag>().Where(f => f.OrganizationId == id),
+            ActorKind.Application => db.Set<Flag>().Where(f => f.ApplicationId == id),
+            _ => db.Set<Flag>().Where(f => f.ApiKeyId == id),
+        };
+        var recentFlags = await flags.AsNoTracking().OrderByDescending(f => f.CreatedAt).Take(TimelineLimit)
+            .Select(f => new { f.Id, f.CreatedAt, f.TopCategory, f.TopScore, f.Model, f.Status })
+            .ToListAsync(cancellationToken);
+        var decisions = await (from d in db.Set<FlagDecision>().AsNoTracking()
+                               join f in flags on d.FlagId equals f.Id
+                               orderby d.DecidedAt descending
+                               select new { d.Id, d.FlagId, d.DecidedAt, d.Verdict, d.Action, d.PolicyClause, d.DecidedByName })
+            .Take(TimelineLimit).ToListAsync(cancellationToken);
+        var entries = new List<TimelineEntry>();
+        entries.AddRange(recentFlags.Select(f => new TimelineEntry(f.CreatedAt, "Flag", $"Flagged: {f.TopCategory} ({f.TopScore:0.00})", $"Model {f.Model} · {f.Status}", "/flags/" + f.Id.ToString(CultureInfo.InvariantCulture), "flag")));
+        entries.AddRange(decisions.Select(d => new TimelineEntry(d.DecidedAt, "Decision", $"Decision: {d.Verdict}" + (d.Action == DecisionAction.None ? "" : $" → {d.Action}"), $"Flag #{d.FlagId} by {d.DecidedByName}" + (string.IsNullOrEmpty(d.PolicyClause) ? "" : $" · {d.PolicyClause}"), "/flags/" + d.FlagId.ToString(CultureInfo.InvariantCulture), "gavel")));
+        foreach (var a in actions)
+        {
+            var what = NoticeService.Describe(a.Kind, a.ParametersJson);
+            entries.Add(new TimelineEntry(a.RequestedAt, "Enforcement", $"Requested: {what}", $"#{a.Id} on {a.TargetLabel} by {a.RequestedBy} · {a.Reason}" + (a.PolicyClause is null ? "" : $" · {a.PolicyClause}"), "/enforcement?action=" + a.Id.ToString(CultureInfo.InvariantCulture), "policy"));
+            if (a.CompletedAt is { } done)
+            {
+                entries.Add(new TimelineEntry(done, "Enforcement", $"Carried out: {what}", $"#{a.Id} {(a.ConfirmedAtPlatform ? "confirmed at the platform" : "not confirmed by the platform")}", "/enforcement?action=" + a.Id.ToString(CultureInfo.InvariantCulture), "check"));
+            }
+        }
+
+        if (kind == ActorKind.Organization)
+        {
+            var strikes = await db.Set<Strike>().AsNoTracking().Where(s => s.OrganizationId == orgId).OrderByDescending(s => s.CreatedAt).Take(TimelineLimit).ToListAsync(cancellationToken);
+            entries.AddRange(strikes.Select(s => new TimelineEntry(s.CreatedAt, "Strike", $"Strike +{s.Weight} ({s.Category})" + (s.RevokedAt is null ? "" : " — revoked"), $"{s.Reason} {s.ReasonId} by {s.CreatedBy}", null, "warning")));
+        }
+
+        var actionIds = actions.Select(a => a.Id).ToList();
+        var appeals = await db.Set<Appeal>().AsNoTracking().Where(p => actionIds.Contains(p.EnforcementActionId)).ToListAsync(cancellationToken);
+        foreach (var p in appeals)
+        {
+            entries.Add(new TimelineEntry(p.SubmittedAt, "Appeal", $"Appeal filed against #{p.EnforcementActionId}", $"Appeal #{p.Id} via {p.Source}", "/appeals?appeal=" + p.Id.ToString(CultureInfo.InvariantCulture), "balance"));
+            if (p.DecidedAt is { } decidedAt)
+            {
+                entries.Add(new TimelineEntry(decidedAt, "Appeal", $"Appeal {p.State.ToString().ToLowerInvariant()}", $"Appeal #{p.Id} by {p.DecidedBy}", "/appeals?appeal=" + p.Id.ToString(CultureInfo.InvariantCulture), "balance"));
+            }
+        }
+
+        return entries.OrderByDescending(e => e.At).Take(TimelineLimit * 2).ToList();
+    }
+}

@@ -1,0 +1,321 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Enforcement;
+
+public sealed record RecordStrikeRequest(long OrganizationId, string Category, EnforcementReason Reason, string ReasonId, string? PolicyClause, string Note);
+
+/// <summary>The strike recorded (or the one that already existed for the same reason) and the sanction it proposed, if any.</summary>
+public sealed record StrikeOutcome(Strike Strike, bool Created, int PointsBefore, int PointsAfter, SanctionProposal? Proposal);
+
+public sealed record StrikeSummary(long Id, int Weight, string Category, EnforcementReason Reason, string ReasonId, string? PolicyClause, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
+
+public sealed record ProposalSummary(long Id, long OrganizationId, string OrganizationName, int Points, int Threshold, EnforcementKind ProposedKind, ProposalState State, DateTimeOffset CreatedAt, string? DecidedBy, long? EnforcementActionId);
+
+public sealed record OrganizationStanding(int ActivePoints, IReadOnlyList<StrikeSummary> Strikes, IReadOnlyList<ProposalSummary> Proposals, StrikeThreshold? NextThreshold);
+
+public sealed record ServiceResult(bool Succeeded, string Message, long? Id = null)
+{
+    public static ServiceResult Ok(string message, long? id = null) => new(true, message, id);
+
+    public static ServiceResult Fail(string message) => new(false, message);
+}
+
+/// <summary>
+/// Weighted strikes per organization and the sanctions their thresholds propose. A confirmed
+/// violation adds a strike weighted by its category; when the organization's active points cross a
+/// threshold of the ladder (warn → rate limit → key revocation → suspension), a proposal waits for
+/// a human to confirm (which requests the enforcement) or dismiss it.
+/// </summary>
+public sealed class StrikeService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    EnforcementService enforcement,
+    EnforcementDispatcher dispatcher,
+    AuditLog audit,
+    TimeProvider clock,
+    IOptions<EnforcementOptions> options,
+    ILogger<StrikeService> logger)
+{
+    public static readonly IReadOnlyList<EnforcementKind> ProposableKinds =
+        [EnforcementKind.Warn, EnforcementKind.SetRateLimit, EnforcementKind.RevokeKey, EnforcementKind.SuspendOrganization];
+
+    private static readonly string[] Actors = [Roles.Reviewer, Roles.IncidentResponder, Roles.Lead, Roles.Admin];
+
+    /// <summary>Records a strike inside the caller's transaction. Idempotent per (reason, reason id).</summary>
+    public async Task<StrikeOutcome> RecordAsync(AppDbContext db, RecordStrikeRequest request, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(by);
+        var existing = await db.Set<Strike>().SingleOrDefaultAsync(s => s.Reason == request.Reason && s.ReasonId == request.ReasonId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (existing is not null)
+        {
+            var points = await ActivePointsAsync(db, request.OrganizationId, now, cancellationToken);
+            return new StrikeOutcome(existing, false, points, points, null);
+        }
+
+        var settings = options.Value;
+        var before = await ActivePointsAsync(db, request.OrganizationId, now, cancellationToken);
+        var strike = new Strike
+        {
+            OrganizationId = request.OrganizationId,
+            Weight = settings.WeightOf(request.Category),
+            Category = request.Category,
+            Reason = request.Reason,
+            ReasonId = request.ReasonId,
+            PolicyClause = request.PolicyClause,
+            Note = request.Note,
+            CreatedBy = by.Name,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(settings.StrikeLifetimeDays),
+        };
+        db.Add(strike);
+        await db.SaveChangesAsync(cancellationToken);
+        var after = before + strike.Weight;
+
+        var crossed = Crossed(settings.Ladder, before, after);
+        SanctionProposal? proposal = null;
+        if (crossed is not null)
+        {
+            proposal = new SanctionProposal
+            {
+                OrganizationId = request.OrganizationId,
+                StrikeId = strike.Id,
+                Points = after,
+                Threshold = crossed.Points,
+                ProposedKind = crossed.Sanction,
+                State = ProposalState.Open,
+                CreatedAt = now,
+            };
+            db.Add(proposal);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await audit.AppendAsync(db, by, new AuditEntry(
+            "strike.recorded",
+            "Organization",
+            request.OrganizationId.ToString(CultureInfo.InvariantCulture),
+            $"Strike of {strike.Weight} ({strike.Category}) for {request.Reason} {request.ReasonId}: {before} → {after} points"
+                + (proposal is null ? "" : $"; proposes {proposal.ProposedKind} (threshold {proposal.Threshold})"),
+            Reason: request.Note), cancellationToken);
+        return new StrikeOutcome(strike, true, before, after, proposal);
+    }
+
+    /// <summary>The highest threshold crossed going from <paramref name="before"/> to <paramref name="after"/> points.</summary>
+    public static StrikeThreshold? Crossed(IReadOnlyList<StrikeThreshold> ladder, int before, int after)
+    {
+        ArgumentNullException.ThrowIfNull(ladder);
+        return ladder.Where(t => before < t.Points && t.Points <= after).MaxBy(t => t.Points);
+    }
+
+    public static Task<int> ActivePointsAsync(AppDbContext db, long organizationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Set<Strike>()
+            .Where(s => s.OrganizationId == organizationId && s.RevokedAt == null && s.ExpiresAt > now)
+            .SumAsync(s => s.Weight, cancellationToken);
+    }
+
+    /// <summary>Staff add a strike by hand from the actor page (reason Manual, with a fresh reason id).</summary>
+    public async Task<ServiceResult> AddManualAsync(long organizationId, string category, string? policyClause, string note, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        if (string.IsNullOrWhiteSpace(category) || string.IsNullOrWhiteSpace(note))
+        {
+            return ServiceResult.Fail("A strike needs a category and a note.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, Actors, cancellationToken))
+        {
+            return ServiceResult.Fail("Your role cannot add strikes.");
+        }
+
+        if (!await db.Set<Organization>().AnyAsync(o => o.Id == organizationId, cancellationToken))
+        {
+            return ServiceResult.Fail("Unknown organization.");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var outcome = await RecordAsync(db, new RecordStrikeRequest(organizationId, category.Trim(), EnforcementReason.Manual, "manual-" + Guid.NewGuid().ToString("N")[..12], policyClause, note.Trim()), by, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return ServiceResult.Ok(
+            outcome.Proposal is { } p ? $"Strike added ({outcome.PointsAfter} points); {p.ProposedKind} proposed." : $"Strike added ({outcome.PointsAfter} points).",
+            outcome.Strike.Id);
+    }
+
+    /// <summary>
+    /// Turns confirmed violations (flag decisions with verdict Violation) into strikes. Run by the
+    /// sweeper, so it works whatever code recorded the decision; the unique (reason, reason id)
+    /// makes a second node's attempt at the same decision fail harmlessly.
+    /// </summary>
+    public async Task<int> RecordFromDecisionsAsync(CancellationToken cancellationToken)
+    {
+        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
+#pragma warning disable CA1305 // Translated to SQL (CAST AS TEXT / NVARCHAR): no culture is involved.
+        var pending = await (from d in read.Set<FlagDecision>()
+                             join f in read.Set<Flag>() on d.FlagId equals f.Id
+                             where d.Verdict == Verdict.Violation
+                                 && !read.Set<Strike>().Any(s => s.Reason == EnforcementReason.Decision && s.ReasonId == d.Id.ToString())
+                             orderby d.Id
+                             select new { d.Id, f.OrganizationId, d.ConfirmedCategories, f.TopCategory, d.PolicyClause, d.DecidedByName })
+            .Take(200)
+            .ToListAsync(cancellationToken);
+#pragma warning restore CA1305
+        var recorded = 0;
+        foreach (var decision in pending)
+        {
+            var categories = decision.ConfirmedCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var category = categories.Length == 0 ? decision.TopCategory : categories.MaxBy(options.Value.WeightOf)!;
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                var outcome = await RecordAsync(db, new RecordStrikeRequest(
+                    decision.OrganizationId,
+                    category,
+                    EnforcementReason.Decision,
+                    decision.Id.ToString(CultureInfo.InvariantCulture),
+                    decision.PolicyClause,
+                    $"Confirmed violation in decision #{decision.Id} by {decision.DecidedByName}"), StaffUser.System, cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+                recorded += outcome.Created ? 1 : 0;
+            }
+            catch (DbUpdateException e)
+            {
+                logger.LogDebug(e, "Strike for decision {DecisionId} was recorded by another node.", decision.Id);
+            }
+        }
+
+        return recorded;
+    }
+
+    public async Task<ServiceResult> ConfirmProposalAsync(long proposalId, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, Actors, cancellationToken))
+        {
+            return ServiceResult.Fail("Your role cannot confirm sanctions.");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var claimed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Confirmed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            return ServiceResult.Fail("The proposal was already decided.");
+        }
+
+        var proposal = await db.Set<SanctionProposal>().AsNoTracking().SingleAsync(p => p.Id == proposalId, cancellationToken);
+        var request = await RequestForAsync(db, proposal, cancellationToken);
+        if (request is null)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return ServiceResult.Fail("The organization has no active keys left to revoke.");
+        }
+
+        var actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
+        await db.Set<SanctionProposal>().Where(p => p.Id == proposalId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.EnforcementActionId, actions[0].Id), cancellationToken);
+        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.confirmed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), $"Confirmed {proposal.ProposedKind} for organization {proposal.OrganizationId} ({actions.Count} action(s))"), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
+        var waits = actions.Any(a => a.State == EnforcementState.PendingApproval);
+        return ServiceResult.Ok(waits ? $"{proposal.ProposedKind} requested; it waits for a Lead's approval." : $"{proposal.ProposedKind} requested.", actions[0].Id);
+    }
+
+    public async Task<ServiceResult> DismissProposalAsync(long proposalId, string note, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, Actors, cancellationToken))
+        {
+            return ServiceResult.Fail("Your role cannot dismiss proposals.");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var dismissed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Dismissed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
+        if (dismissed == 0)
+        {
+            return ServiceResult.Fail("The proposal was already decided.");
+        }
+
+        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.dismissed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), "Dismissed the proposed sanction", Reason: note), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return ServiceResult.Ok("Proposal dismissed.");
+    }
+
+    public async Task<OrganizationStanding> StandingAsync(long organizationId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var strikes = await db.Set<Strike>().AsNoTracking().Where(s => s.OrganizationId == organizationId).OrderByDescending(s => s.CreatedAt).ToListAsync(cancellationToken);
+        var points = strikes.Where(s => s.RevokedAt == null && s.ExpiresAt > now).Sum(s => s.Weight);
+        var proposals = await ProposalsAsync(db, p => p.OrganizationId == organizationId, cancellationToken);
+        return new OrganizationStanding(
+            points,
+            strikes.Select(s => new StrikeSummary(s.Id, s.Weight, s.Category, s.Reason, s.ReasonId, s.PolicyClause, s.CreatedBy, s.CreatedAt, s.ExpiresAt, s.RevokedAt, s.RevokedAt == null && s.ExpiresAt > now)).ToList(),
+            proposals,
+            options.Value.Ladder.FirstOrDefault(t => t.Points > points));
+    }
+
+    public async Task<IReadOnlyList<ProposalSummary>> OpenProposalsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ProposalsAsync(db, p => p.State == ProposalState.Open, cancellationToken);
+    }
+
+    /// <summary>An overturned violation no longer counts: its strikes are revoked (caller's transaction).</summary>
+    public async Task<int> RevokeForReasonAsync(AppDbContext db, EnforcementReason reason, string reasonId, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(by);
+        var now = clock.GetUtcNow();
+        var revoked = await db.Set<Strike>().Where(s => s.Reason == reason && s.ReasonId == reasonId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedBy, by.Name), cancellationToken);
+        if (revoked > 0)
+        {
+            await audit.AppendAsync(db, by, new AuditEntry("strike.revoked", "Strike", $"{reason}:{reasonId}", $"Revoked {revoked} strike(s) for {reason} {reasonId}"), cancellationToken);
+        }
+
+        return revoked;
+    }
+
+    private static async Task<IReadOnlyList<ProposalSummary>> ProposalsAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<SanctionProposal, bool>> filter, CancellationToken cancellationToken) =>
+        await (from p in db.Set<SanctionProposal>().Where(filter)
+               join o in db.Set<Organization>() on p.OrganizationId equals o.Id
+               orderby p.CreatedAt descending
+               select new ProposalSummary(p.Id, p.OrganizationId, o.Name, p.Points, p.Threshold, p.ProposedKind, p.State, p.CreatedAt, p.DecidedBy, p.EnforcementActionId))
+            .Take(200)
+            .ToListAsync(cancellationToken);
+
+    private async Task<EnforcementRequest?> RequestForAsync(AppDbContext db, SanctionProposal proposal, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var reasonId = proposal.StrikeId.ToString(CultureInfo.InvariantCulture);
+        var note = $"Strike threshold {proposal.Threshold} reached ({proposal.Points} points).";
+        switch (proposal.ProposedKind)
+        {
+            case EnforcementKind.RevokeKey:
+                var keys = await db.Set<ApiKey>().Where(k => k.OrganizationId == proposal.OrganizationId && k.Status == ApiKeyStatus.Active).Select(k => k.Id).ToListAsync(cancellationToken);
+                return keys.Count == 0 ? null : new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, keys, EnforcementReason.Strike, reasonId, null, note);
+            case EnforcementKind.SetRateLimit:
+                return new EnforcementRequest(EnforcementKind.SetRateLimit, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note,
+                    EnforcementJson.Serialize(new RateLimitParameters(settings.ProposedRateLimitRpm, settings.ProposedRateLimitTpm)));
+            default:
+                return new EnforcementRequest(proposal.ProposedKind, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Appeals;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Features.Actors;
+using ReviewConsole.Features.Appeals;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Testing;
+
+namespace ReviewConsole.IntegrationTests.Enforcement;
+
+/// <summary>The actor, enforcement and appeals pages render real data (prerendered HTML) for staff.</summary>
+public sealed class EnforcementPagesTests : IDisposable
+{
+    private readonly ConsoleAppFactory factory = new();
+
+    private async Task<(ActorIds Ids, long SanctionId, long AppealId)> SeedAsync()
+    {
+        var services = factory.Services;
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var ids = await services.GetRequiredService<ActorRegistry>().EnsureAsync(db, new ActorRef("org_pages", "app_pages", "key_pages_1"), default);
+        long sanctionId;
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            sanctionId = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-7 Spam", "Key used for spam"), new StaffUser("someone", "someone@demo.local"), default))[0].Id;
+            await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, [ids.OrganizationId], EnforcementReason.Manual, null, "MU-9", "Campaign"), new StaffUser("someone", "someone@demo.local"), default);
+            await tx.CommitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await db.Set<EnforcementAction>().AsNoTracking().Where(a => a.Id == sanctionId).Select(a => a.State).SingleAsync() != EnforcementState.Succeeded && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var appeal = await services.GetRequiredService<AppealService>().FileAsync(new FileAppealRequest(sanctionId, "<script>alert('x')</script> We did nothing wrong.", null), AppealSource.Api, StaffUser.ForToken(1, "org"), null, default);
+        return (ids, sanctionId, appeal.Appeal!.Id);
+    }
+
+    [Fact]
+    public async Task Get_PagesAsLead_RenderTheActorsOutboxAndAppeals()
+    {
+        var (ids, sanctionId, appealId) = await SeedAsync();
+        using var client = await factory.CreateSignedInAsync(Roles.Lead);
+
+        var actors = await client.GetStringAsync(new Uri("/actors", UriKind.Relative));
+        var org = await client.GetStringAsync(new Uri($"/actors/org/{ids.OrganizationId}", UriKind.Relative));
+        var app = await client.GetStringAsync(new Uri($"/actors/app/{ids.ApplicationId}", UriKind.Relative));
+        var key = await client.GetStringAsync(new Uri($"/actors/key/{ids.ApiKeyId}", UriKind.Relative));
+        var missing = await client.GetAsync(new Uri("/actors/key/999999", UriKind.Relative));
+        var approvals = await client.GetStringAsync(new Uri("/enforcement", UriKind.Relative));
+        var focused = await client.GetStringAsync(new Uri($"/enforcement?action={sanctionId}", UriKind.Relative));
+        var appeals = await client.GetStringAsync(new Uri($"/appeals?appeal={appealId}", UriKind.Relative));
+
+        Assert.Contains("org_pages", actors);
+        Assert.Contains("Act on this actor", org);
+        Assert.Contains("key_pages_1", org);
+        Assert.Contains("Timeline", app);
+        Assert.Contains("Revoked", key);
+        Assert.Contains("API key revoked", key);
+        Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
+        Assert.Contains("There is no API key with id 999999", await missing.Content.ReadAsStringAsync());
+        Assert.Contains("Organization suspended", approvals);
+        Assert.Contains("MU-7 Spam", focused);
+        Assert.Contains("Carried out", focused);
+        Assert.Contains("Overturn", appeals);
+        Assert.Contains("&lt;script&gt;", appeals);
+        Assert.DoesNotContain("<script>alert", appeals);
+    }
+
+    [Fact]
+    public async Task Get_ActorPageAsAuditor_ShowsNoActionButtons()
+    {
+        var (ids, _, _) = await SeedAsync();
+        using var client = await factory.CreateSignedInAsync(Roles.Auditor);
+
+        var org = await client.GetStringAsync(new Uri($"/actors/org/{ids.OrganizationId}", UriKind.Relative));
+
+        Assert.Contains("org_pages", org);
+        Assert.DoesNotContain("Act on this actor", org);
+    }
+
+    public void Dispose() => factory.Dispose();
+}

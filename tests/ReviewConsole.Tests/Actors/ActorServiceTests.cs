@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Actors;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Testing;
+using ReviewConsole.Testing.Enforcement;
+
+namespace ReviewConsole.Tests.Actors;
+
+public sealed class ActorServiceTests : IDisposable
+{
+    private readonly TestDatabase database = new();
+    private readonly EnforcementHarness node;
+
+    public ActorServiceTests() => node = new EnforcementHarness(database);
+
+    private ActorService Actors => node.Get<ActorService>();
+
+    private async Task<ActorIds> SeedAsync()
+    {
+        await using var db = database.CreateContext();
+        var registry = new ActorRegistry(TimeProvider.System);
+        var ids = await registry.EnsureAsync(db, new ActorRef("org_acme", "app_chat", "key_live_1"), default);
+        await registry.EnsureAsync(db, new ActorRef("org_acme", "app_chat", "key_live_2"), default);
+        await registry.EnsureAsync(db, new ActorRef("org_other", "app_other", "key_other"), default);
+        await db.Set<Organization>().Where(o => o.Id == ids.OrganizationId).ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "Acme Robotics"));
+        var flag = new Flag { UpstreamId = "f-1", OrganizationId = ids.OrganizationId, ApplicationId = ids.ApplicationId, ApiKeyId = ids.ApiKeyId, TopCategory = "spam", TopScore = 0.93, Model = "m-1", CreatedAt = DateTimeOffset.UtcNow.AddHours(-2), SlaDueAt = DateTimeOffset.UtcNow };
+        db.Add(flag);
+        await db.SaveChangesAsync();
+        db.Add(new FlagDecision { FlagId = flag.Id, Verdict = Verdict.Violation, Action = DecisionAction.RevokeKey, DecidedBy = "u1", DecidedByName = "riley", DecidedAt = DateTimeOffset.UtcNow.AddHours(-1) });
+        await db.SaveChangesAsync();
+        return ids;
+    }
+
+    [Fact]
+    public async Task Organizations_MostFlaggedFirst_WithCounts()
+    {
+        var ids = await SeedAsync();
+
+        var rows = await Actors.OrganizationsAsync(10, default);
+
+        Assert.Equal(2, rows.Count);
+        var acme = rows[0];
+        Assert.Equal(ids.OrganizationId, acme.Id);
+        Assert.Equal((1, 2, 2, 1), (acme.Applications, acme.Keys, acme.ActiveKeys, acme.FlagsLast7Days));
+    }
+
+    [Fact]
+    public async Task Search_ByNameIdOrPrefix_FindsEveryLevel()
+    {
+        await SeedAsync();
+
+        var byName = await Actors.SearchAsync("Acme", default);
+        var byKey = await Actors.SearchAsync("key_live", default);
+
+        Assert.Contains(byName, h => h.Kind == ActorKind.Organization && h.Label == "Acme Robotics");
+        Assert.Equal(2, byKey.Count(h => h.Kind == ActorKind.ApiKey));
+        Assert.Empty(await Actors.SearchAsync("  ", default));
+    }
+
+    [Fact]
+    public async Task Get_KeyWithHistory_ShowsTimelineAndOpenSanctions()
+    {
+        var ids = await SeedAsync();
+        var reviewer = await EnforcementHarness.CreateStaffAsync(database, Roles.Reviewer);
+        await using (var db = database.CreateContext())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), reviewer, default);
+            await tx.CommitAsync();
+        }
+
+        await node.DrainAsync(TimeSpan.FromSeconds(20));
+
+        var key = await Actors.GetAsync(ActorKind.ApiKey, ids.ApiKeyId, default);
+        var org = await Actors.GetAsync(ActorKind.Organization, ids.OrganizationId, default);
+
+        Assert.NotNull(key);
+        Assert.Equal("Revoked", key.Status);
+        Assert.Single(key.OpenSanctions);
+        Assert.Contains(key.Timeline, e => e.Kind == "Flag");
+        Assert.Contains(key.Timeline, e => e.Kind == "Decision");
+        Assert.Contains(key.Timeline, e => e.Title.StartsWith("Carried out", StringComparison.Ordinal));
+        Assert.NotNull(org);
+        Assert.Single(org.Applications);
+        Assert.Equal(2, org.Keys.Count);
+        Assert.Null(await Actors.GetAsync(ActorKind.Application, 9999, default));
+    }
+
+    [Fact]
+    public async Task ImportUsage_MixedLines_AppliesGoodOnesAndListsBadOnes()
+    {
+        await SeedAsync();
+        var lead = await EnforcementHarness.CreateStaffAsync(database, Roles.Lead);
+
+        var result = await Actors.ImportUsageAsync("key_id,tokens_used_this_month\nkey_live_1,1200\nkey_live_2,-5\nkey_missing,10\nnot a line", lead, default);
+
+        Assert.Equal(1, result.Updated);
+        Assert.Equal(3, result.Rejected.Count);
+        await using var db = database.CreateContext();
+        Assert.Equal(1200, (await db.Set<ApiKey>().SingleAsync(k => k.ExternalId == "key_live_1")).TokensUsedThisMonth);
+    }
+
+    public void Dispose()
+    {
+        node.Dispose();
+        database.Dispose();
+    }
+}
