@@ -4,6 +4,7 @@ using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Flags;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
@@ -22,6 +23,7 @@ builder.Services.AddHealth();
 builder.Services.AddAudit();
 builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
+builder.Services.AddFlagsTriage(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 

@@ -1,0 +1,284 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Identity;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Wellness;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Flags.Triage;
+
+/// <summary>The result of Next: the claimed flag, or why there was none.</summary>
+public sealed record ClaimResult(long? FlagId, string Message)
+{
+    public bool Claimed => FlagId is not null;
+}
+
+/// <summary>The outcome of a lease operation a reviewer asked for, with a message to show.</summary>
+public sealed record LeaseOutcome(bool Succeeded, string Message);
+
+/// <summary>
+/// Claims and leases. Every claim is one conditional UPDATE (free or expired lease, still open),
+/// so two reviewers — on one node or two — can never hold the same flag; losing a race simply
+/// moves on to the next candidate.
+/// </summary>
+public sealed class FlagClaimService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    AuditLog audit,
+    WellnessService wellness,
+    TimeProvider clock,
+    IOptions<FlagsTriageOptions> options)
+{
+    private const int CandidatesPerRound = 8;
+    private const int Rounds = 6;
+
+    public TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
+
+    /// <summary>Claims the highest-priority flag <paramref name="user"/> may see: assigned to them
+    /// first, then (Leads) escalated flags, then new ones; skipping capped categories and
+    /// <paramref name="skipped"/>. A flag the reviewer already holds is returned first.</summary>
+    public async Task<ClaimResult> ClaimNextAsync(StaffUser user, TriageRights rights, IReadOnlyCollection<long> skipped, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        ArgumentNullException.ThrowIfNull(skipped);
+        if (!rights.CanDecide)
+        {
+            return new ClaimResult(null, "Your role can read flags but not claim them.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = rights.DecidableStatuses.ToList();
+        var now = clock.GetUtcNow();
+        var skippedIds = skipped.ToList();
+
+        var held = await db.Set<Flag>().AsNoTracking()
+            .Where(f => f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status) && !skippedIds.Contains(f.Id))
+            .OrderByDescending(f => f.Priority)
+            .Select(f => (long?)f.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (held is { } heldId && await RenewAsync(user, heldId, cancellationToken))
+        {
+            return new ClaimResult(heldId, "You already hold this flag.");
+        }
+
+        var capped = (await wellness.CappedCategoriesAsync(db, user.Id, cancellationToken)).ToList();
+        // Tiers in order; each is one index range (AssignedTo,Status) or (Status,Priority,Id).
+        var tiers = new List<Func<IQueryable<Flag>, IQueryable<Flag>>>
+        {
+            q => q.Where(f => f.AssignedTo == user.Id && statuses.Contains(f.Status)),
+        };
+        if (rights.CanDecideEscalated)
+        {
+            tiers.Add(q => q.Where(f => f.Status == FlagStatus.Escalated && f.AssignedTo == null));
+        }
+
+        tiers.Add(q => q.Where(f => f.Status == FlagStatus.New && f.AssignedTo == null));
+
+        foreach (var tier in tiers)
+        {
+            for (var round = 0; round < Rounds; round++)
+            {
+                now = clock.GetUtcNow();
+                var candidates = await tier(db.Set<Flag>().AsNoTracking())
+                    .Where(f => f.LeaseOwner == null || f.LeaseExpiresAt < now)
+                    .Where(f => !skippedIds.Contains(f.Id))
+                    .Where(f => !capped.Contains(f.TopCategory) && !f.Scores.Any(s => s.Flagged && capped.Contains(s.Category)))
+                    .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
+                    .Select(f => f.Id)
+                    .Take(CandidatesPerRound)
+                    .ToListAsync(cancellationToken);
+                if (candidates.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var candidate in candidates)
+                {
+                    if (await TryClaimAsync(db, user, candidate, statuses, cancellationToken))
+                    {
+                        return new ClaimResult(candidate, "Claimed.");
+                    }
+                }
+            }
+        }
+
+        return new ClaimResult(null, capped.Count > 0
+            ? $"No flag available for you. Today's exposure cap is reached for: {string.Join(", ", capped)}."
+            : "No flag is waiting for you. The queue is clear.");
+    }
+
+    /// <summary>Claims one specific flag (opened from the queue), if it is free and open.</summary>
+    public async Task<LeaseOutcome> ClaimAsync(StaffUser user, TriageRights rights, long flagId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        if (!rights.CanDecide)
+        {
+            return new LeaseOutcome(false, "Your role can read flags but not claim them.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = rights.DecidableStatuses.ToList();
+        if (await TryClaimAsync(db, user, flagId, statuses, cancellationToken))
+        {
+            return new LeaseOutcome(true, "Claimed.");
+        }
+
+        return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, cancellationToken));
+    }
+
+    /// <summary>Extends the caller's own unexpired lease; false when it is gone (expired and taken, or decided).</summary>
+    public async Task<bool> RenewAsync(StaffUser user, long flagId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var until = now + LeaseDuration;
+        var rows = await db.Set<Flag>()
+            .Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && f.Status != FlagStatus.Decided)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>Gives the flag back to the queue (skip or release).</summary>
+    public async Task<LeaseOutcome> ReleaseAsync(StaffUser user, long flagId, string why, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Set<Flag>()
+            .Where(f => f.Id == flagId && f.LeaseOwner == user.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, (string?)null).SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        if (rows == 0)
+        {
+            return new LeaseOutcome(false, "You do not hold this flag.");
+        }
+
+        await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", Id(flagId), $"Released flag {flagId} ({why})"), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new LeaseOutcome(true, "Released.");
+    }
+
+    /// <summary>Assigns an open flag to a named reviewer; only they get it from Next. The caller's own
+    /// lease (if any) is released; a flag someone else is working on cannot be reassigned.</summary>
+    public async Task<LeaseOutcome> AssignAsync(StaffUser user, TriageRights rights, long flagId, string assigneeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        if (!rights.CanDecide)
+        {
+            return new LeaseOutcome(false, "Your role cannot assign flags.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var assignee = await db.Set<AppUser>().AsNoTracking().Where(u => u.Id == assigneeId && !u.IsDisabled).Select(u => new { u.Id, u.DisplayName, u.Email }).SingleOrDefaultAsync(cancellationToken);
+        if (assignee is null)
+        {
+            return new LeaseOutcome(false, "That reviewer does not exist or is disabled.");
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Set<Flag>()
+            .Where(f => f.Id == flagId && f.Status != FlagStatus.Decided && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.AssignedTo, assignee.Id)
+                .SetProperty(f => f.LeaseOwner, (string?)null)
+                .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        if (rows == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, cancellationToken));
+        }
+
+        var name = string.IsNullOrEmpty(assignee.DisplayName) ? assignee.Email ?? assignee.Id : assignee.DisplayName;
+        await audit.AppendAsync(db, user, new AuditEntry("flag.assigned", "Flag", Id(flagId), $"Assigned flag {flagId} to {name}"), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new LeaseOutcome(true, $"Assigned to {name}.");
+    }
+
+    /// <summary>Why <paramref name="user"/> cannot act on the flag right now, in words for the page.</summary>
+    internal async Task<string> ExplainAsync(AppDbContext db, StaffUser user, TriageRights rights, long flagId, CancellationToken cancellationToken)
+    {
+        var flag = await db.Set<Flag>().AsNoTracking().Where(f => f.Id == flagId)
+            .Select(f => new { f.Status, f.LeaseOwner, f.LeaseExpiresAt, f.DecidedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        if (flag is null)
+        {
+            return $"Flag {flagId} does not exist.";
+        }
+
+        if (flag.Status == FlagStatus.Decided)
+        {
+            var last = await db.Set<FlagDecision>().AsNoTracking().Where(d => d.FlagId == flagId)
+                .OrderByDescending(d => d.DecidedAt).Select(d => new { d.DecidedByName, d.DecidedAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            return last is null
+                ? "This flag is already decided."
+                : $"This flag was already decided by {last.DecidedByName} at {last.DecidedAt:yyyy-MM-dd HH:mm} UTC.";
+        }
+
+        if (flag.LeaseOwner is not null && flag.LeaseOwner != user.Id && flag.LeaseExpiresAt > now)
+        {
+            var owner = await DisplayNameAsync(db, flag.LeaseOwner, cancellationToken);
+            return $"{owner} is working on this flag (lease until {flag.LeaseExpiresAt:HH:mm:ss} UTC). You cannot decide it while they hold it.";
+        }
+
+        if (flag.Status == FlagStatus.Escalated && !rights.CanDecideEscalated)
+        {
+            return "This flag is escalated to Leads; only a Lead can decide it.";
+        }
+
+        if (!rights.CanDecide)
+        {
+            return "Your role can read flags but not decide them.";
+        }
+
+        if (flag.LeaseOwner == user.Id && flag.LeaseExpiresAt <= now)
+        {
+            return $"Your lease expired at {flag.LeaseExpiresAt:HH:mm:ss} UTC. Claim the flag again to decide it.";
+        }
+
+        return "You do not hold this flag. Claim it first.";
+    }
+
+    internal static async Task<string> DisplayNameAsync(AppDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Set<AppUser>().AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(cancellationToken);
+        return user is null ? userId : string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? userId : user.DisplayName;
+    }
+
+    private async Task<bool> TryClaimAsync(AppDbContext db, StaffUser user, long flagId, List<FlagStatus> statuses, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + LeaseDuration;
+        // The UPDATE is the transaction's first statement, so on SQLite it takes the write lock
+        // before reading anything (no read-to-write upgrade that could fail under contention).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Set<Flag>()
+            .Where(f => f.Id == flagId
+                && statuses.Contains(f.Status)
+                && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.LeaseOwner, user.Id)
+                .SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
+        if (rows == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await wellness.RecordExposureAsync(db, user, flagId, cancellationToken);
+
+        await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(flagId), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}
