@@ -64,8 +64,8 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
             orgs.TryGetValue(r.OrganizationId, out var o) ? o.ExternalId : "",
             orgs.TryGetValue(r.OrganizationId, out var n) ? n.Name : "",
             string.IsNullOrEmpty(r.ClassifierVersion) ? r.ClassifierName : $"{r.ClassifierName} {r.ClassifierVersion}",
-            r.LeaseOwner is not null && r.LeaseExpiresAt > now ? users.GetValueOrDefault(r.LeaseOwner) : null,
-            r.AssignedTo is null ? null : users.GetValueOrDefault(r.AssignedTo),
+            r.LeaseOwner is not null && r.LeaseExpiresAt > now ? users.GetValueOrDefault(r.LeaseOwner, r.LeaseOwner) : null,
+            r.AssignedTo is null ? null : users.GetValueOrDefault(r.AssignedTo, r.AssignedTo),
             r.ClusterId)).ToList();
         return new FlagQueuePage(items, hasMore && items.Count > 0 ? CursorOf(items[^1], filter.Sort) : null);
     }
