@@ -10,6 +10,9 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Flags", "/flags", Icons.Material.Filled.Flag, Policies.Flags),
+        new("Exposure", "/flags/exposure", Icons.Material.Filled.MonitorHeart, Policies.Dashboard),
+        new("Wellness", "/wellness", Icons.Material.Filled.SelfImprovement, Policies.Flags),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
     ];
 
