@@ -74,6 +74,6 @@ public sealed record FlagSummary(
     string? AssignedToName,
     long? ClusterId);
 
-public sealed record FlagQueuePage(IReadOnlyList<FlagSummary> Items, FlagQueueCursor? Next);
+public sealed record QueuePage(IReadOnlyList<FlagSummary> Items, FlagQueueCursor? Next);
 
 public sealed record SavedFilterView(long Id, string Name, FlagQueueFilter Filter);

@@ -25,7 +25,7 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
 
     public int DefaultPageSize => options.Value.QueuePageSize;
 
-    public async Task<FlagQueuePage> GetPageAsync(FlagQueueFilter filter, FlagQueueCursor? after, int pageSize, CancellationToken cancellationToken)
+    public async Task<QueuePage> GetPageAsync(FlagQueueFilter filter, FlagQueueCursor? after, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         pageSize = Math.Clamp(pageSize, 1, 500);
@@ -67,7 +67,7 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
             r.LeaseOwner is not null && r.LeaseExpiresAt > now ? users.GetValueOrDefault(r.LeaseOwner, r.LeaseOwner) : null,
             r.AssignedTo is null ? null : users.GetValueOrDefault(r.AssignedTo, r.AssignedTo),
             r.ClusterId)).ToList();
-        return new FlagQueuePage(items, hasMore && items.Count > 0 ? CursorOf(items[^1], filter.Sort) : null);
+        return new QueuePage(items, hasMore && items.Count > 0 ? CursorOf(items[^1], filter.Sort) : null);
     }
 
     public static FlagQueueCursor CursorOf(FlagSummary last, QueueSort sort)
