@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -169,6 +168,4 @@ public sealed class WellnessService(IDbContextFactory<AppDbContext> dbFactory, A
         pref.UnblurredCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
         pref.Grayscale,
         pref.BreakReminderMinutes);
-
-    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
