@@ -24,6 +24,11 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/"] = Policies.AnyStaff,
         ["/dashboard"] = Policies.Dashboard,
         ["/admin/users"] = Policies.Admin,
+        ["/flags"] = Policies.Flags,
+        ["/flags/next"] = Policies.Flags,
+        ["/flags/{Id:long}"] = Policies.Flags,
+        ["/flags/exposure"] = Policies.Dashboard,
+        ["/wellness"] = Policies.Flags,
         ["/jobs/{**path}"] = Policies.Admin,
 
         // Anonymous by design: probes, error pages, signing in.

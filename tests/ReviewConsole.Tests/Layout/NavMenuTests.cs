@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, [] },
+        { Roles.Reviewer, ["Flags", "Wellness"] },
         { Roles.UseCaseReviewer, [] },
         { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Admin"] },
-        { Roles.Auditor, ["Dashboard"] },
+        { Roles.Lead, ["Dashboard", "Flags", "Exposure", "Wellness"] },
+        { Roles.Admin, ["Dashboard", "Flags", "Exposure", "Wellness", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Flags", "Exposure", "Wellness"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Flags", "Exposure", "Wellness", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/flags", "/flags/exposure", "/wellness", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
