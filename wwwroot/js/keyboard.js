@@ -6,6 +6,7 @@
 (function () {
     "use strict";
     let target = null;
+    let nextId = 1;
 
     function isTyping(element) {
         if (!element || !element.tagName) {
@@ -38,7 +39,19 @@
             return;
         }
         event.preventDefault();
-        if (typing && name === "Escape") {
+        const focusSelector = target.focus[name];
+        if (focusSelector && !typing) {
+            // Focus moves here, synchronously: a round trip to the server first would let the
+            // first typed characters land on the page (and trigger shortcuts) instead.
+            const field = document.querySelector(focusSelector);
+            if (field) {
+                field.focus();
+                return;
+            }
+        }
+        if (typing) {
+            // Leave the field: after Ctrl+Enter the next flag loads in the same page, and letter
+            // shortcuts must not land in the new flag's reason field.
             event.target.blur();
         }
         target.ref.invokeMethodAsync("OnShortcut", name).catch(function () {
@@ -49,11 +62,21 @@
     document.addEventListener("keydown", onKeyDown);
 
     window.reviewConsoleKeyboard = {
-        attach(ref, keys) {
-            target = { ref: ref, keys: new Set(keys) };
+        // Returns an id for detach: when one page replaces another, the new page may attach
+        // before the old one detaches, and the old detach must not remove the new handler.
+        // focus: optional map of key name → CSS selector of a field that key focuses in the browser.
+        attach(ref, keys, focus) {
+            target = { id: nextId++, ref: ref, keys: new Set(keys), focus: focus || {} };
+            return target.id;
         },
-        detach() {
-            target = null;
+        detach(id) {
+            if (target && target.id === id) {
+                target = null;
+            }
+        },
+        // Whether a page currently handles the key (lets browser tests wait for the handler).
+        handles(key) {
+            return target !== null && target.keys.has(key);
         },
     };
 })();

@@ -23,6 +23,7 @@ public sealed partial class FlagQueuePage
     private bool canClaim;
     private bool busy;
     private string filterName = "";
+    private int keyboardId;
     private DotNetObjectReference<FlagQueuePage>? selfReference;
 
     [CascadingParameter]
@@ -58,7 +59,7 @@ public sealed partial class FlagQueuePage
         if (firstRender && RendererInfo.IsInteractive && canClaim)
         {
             selfReference = DotNetObjectReference.Create(this);
-            await JS.InvokeVoidAsync("reviewConsoleKeyboard.attach", selfReference, QueueKeys);
+            keyboardId = await JS.InvokeAsync<int>("reviewConsoleKeyboard.attach", selfReference, QueueKeys);
         }
     }
 
@@ -192,7 +193,7 @@ public sealed partial class FlagQueuePage
         {
             try
             {
-                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach");
+                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach", keyboardId);
             }
             catch (JSDisconnectedException)
             {

@@ -14,6 +14,7 @@ public sealed partial class FlagTriagePage
 {
     private readonly CancellationTokenSource cts = new();
     private readonly HashSet<string> confirmed = new(StringComparer.Ordinal);
+    private int keyboardId;
     private DotNetObjectReference<FlagTriagePage>? selfReference;
     private StaffUser user = StaffUser.System;
     private TriageRights rights = TriageRights.ReadOnly;
@@ -116,7 +117,7 @@ public sealed partial class FlagTriagePage
         if (firstRender && RendererInfo.IsInteractive)
         {
             selfReference = DotNetObjectReference.Create(this);
-            await JS.InvokeVoidAsync("reviewConsoleKeyboard.attach", selfReference, TriageShortcuts.Keys);
+            keyboardId = await JS.InvokeAsync<int>("reviewConsoleKeyboard.attach", selfReference, TriageShortcuts.Keys, TriageShortcuts.FocusTargets);
             _ = TickAsync();
         }
     }
@@ -563,7 +564,7 @@ public sealed partial class FlagTriagePage
         {
             try
             {
-                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach");
+                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach", keyboardId);
             }
             catch (JSDisconnectedException)
             {

@@ -26,4 +26,10 @@ public static class TriageShortcuts
     ];
 
     public static IReadOnlyList<string> Keys { get; } = All.SelectMany(s => s.Keys).Distinct().ToList();
+
+    /// <summary>Keys keyboard.js handles in the browser by focusing a field (no server round trip).</summary>
+    public static IReadOnlyDictionary<string, string> FocusTargets { get; } = new Dictionary<string, string>
+    {
+        ["f"] = "[data-testid=decision-form] textarea",
+    };
 }
