@@ -40,8 +40,21 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
             .Take(pageSize + 1)
             .Select(f => new
             {
-                f.Id, f.UpstreamId, f.CreatedAt, f.TopCategory, f.TopScore, f.Status, f.Priority, f.SlaDueAt,
-                f.OrganizationId, f.ClassifierName, f.ClassifierVersion, f.LeaseOwner, f.LeaseExpiresAt, f.AssignedTo, f.ClusterId,
+                f.Id,
+                f.UpstreamId,
+                f.CreatedAt,
+                f.TopCategory,
+                f.TopScore,
+                f.Status,
+                f.Priority,
+                f.SlaDueAt,
+                f.OrganizationId,
+                f.ClassifierName,
+                f.ClassifierVersion,
+                f.LeaseOwner,
+                f.LeaseExpiresAt,
+                f.AssignedTo,
+                f.ClusterId,
             })
             .ToListAsync(cancellationToken);
         var hasMore = rows.Count > pageSize;
