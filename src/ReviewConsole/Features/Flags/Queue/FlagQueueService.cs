@@ -30,33 +30,31 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
         ArgumentNullException.ThrowIfNull(filter);
         pageSize = Math.Clamp(pageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db, db.Set<Flag>().AsNoTracking(), filter);
-        if (after is not null)
+        // "Open" is two statuses; one query per status keeps each an index range in sort order
+        // (an IN over both would make SQLite sort every open flag), merged here.
+        var statuses = filter.Status == QueueStatusFilter.Open ? [QueueStatusFilter.New, QueueStatusFilter.Escalated] : new[] { filter.Status };
+        var rows = new List<QueueRow>();
+        foreach (var status in statuses)
         {
-            query = query.Where(After(filter.Sort, filter.Descending, after));
+            var query = Filter(db, db.Set<Flag>().AsNoTracking(), filter with { Status = status });
+            if (after is not null)
+            {
+                query = query.Where(After(filter.Sort, filter.Descending, after));
+            }
+
+            rows.AddRange(await Order(query, filter.Sort, filter.Descending)
+                .Take(pageSize + 1)
+                .Select(f => new QueueRow(
+                    f.Id, f.UpstreamId, f.CreatedAt, f.TopCategory, f.TopScore, f.Status, f.Priority, f.SlaDueAt,
+                    f.OrganizationId, f.ClassifierName, f.ClassifierVersion, f.LeaseOwner, f.LeaseExpiresAt, f.AssignedTo, f.ClusterId))
+                .ToListAsync(cancellationToken));
         }
 
-        var rows = await Order(query, filter.Sort, filter.Descending)
-            .Take(pageSize + 1)
-            .Select(f => new
-            {
-                f.Id,
-                f.UpstreamId,
-                f.CreatedAt,
-                f.TopCategory,
-                f.TopScore,
-                f.Status,
-                f.Priority,
-                f.SlaDueAt,
-                f.OrganizationId,
-                f.ClassifierName,
-                f.ClassifierVersion,
-                f.LeaseOwner,
-                f.LeaseExpiresAt,
-                f.AssignedTo,
-                f.ClusterId,
-            })
-            .ToListAsync(cancellationToken);
+        if (statuses.Length > 1)
+        {
+            rows = [.. SortRows(rows, filter.Sort, filter.Descending).Take(pageSize + 1)];
+        }
+
         var hasMore = rows.Count > pageSize;
         if (hasMore)
         {
@@ -232,6 +230,23 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
 
         return query;
     }
+
+    private static IEnumerable<QueueRow> SortRows(IEnumerable<QueueRow> rows, QueueSort sort, bool descending) => (sort, descending) switch
+    {
+        (QueueSort.Priority, true) => rows.OrderByDescending(r => r.Priority).ThenByDescending(r => r.Id),
+        (QueueSort.Priority, false) => rows.OrderBy(r => r.Priority).ThenBy(r => r.Id),
+        (QueueSort.CreatedAt, true) => rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+        (QueueSort.CreatedAt, false) => rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (QueueSort.SlaDueAt, true) => rows.OrderByDescending(r => r.SlaDueAt).ThenByDescending(r => r.Id),
+        (QueueSort.SlaDueAt, false) => rows.OrderBy(r => r.SlaDueAt).ThenBy(r => r.Id),
+        (QueueSort.TopScore, true) => rows.OrderByDescending(r => r.TopScore).ThenByDescending(r => r.Id),
+        (QueueSort.TopScore, false) => rows.OrderBy(r => r.TopScore).ThenBy(r => r.Id),
+        _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
+    };
+
+    private sealed record QueueRow(
+        long Id, string UpstreamId, DateTimeOffset CreatedAt, string TopCategory, double TopScore, FlagStatus Status, int Priority, DateTimeOffset SlaDueAt,
+        long OrganizationId, string ClassifierName, string ClassifierVersion, string? LeaseOwner, DateTimeOffset? LeaseExpiresAt, string? AssignedTo, long? ClusterId);
 
     private static IQueryable<Flag> Order(IQueryable<Flag> query, QueueSort sort, bool descending) => (sort, descending) switch
     {

@@ -54,11 +54,17 @@ public sealed class FlagClaimService(
         var now = clock.GetUtcNow();
         var skippedIds = skipped.ToList();
 
-        var held = await db.Set<Flag>().AsNoTracking()
-            .Where(f => f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status) && !skippedIds.Contains(f.Id))
+        // Looked up by the LeaseOwner index alone (a reviewer holds a handful of rows); filtering
+        // status in SQL lets SQLite pick the Status index and scan every open flag instead.
+        var mineNow = await db.Set<Flag>().AsNoTracking()
+            .Where(f => f.LeaseOwner == user.Id)
+            .Select(f => new { f.Id, f.Status, f.LeaseExpiresAt, f.Priority })
+            .ToListAsync(cancellationToken);
+        var held = mineNow
+            .Where(f => f.LeaseExpiresAt > now && statuses.Contains(f.Status) && !skippedIds.Contains(f.Id))
             .OrderByDescending(f => f.Priority)
             .Select(f => (long?)f.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+            .FirstOrDefault();
         if (held is { } heldId && await RenewAsync(user, heldId, cancellationToken))
         {
             return new ClaimResult(heldId, "You already hold this flag.");

@@ -200,6 +200,8 @@ public sealed partial class FlagTriagePage
     {
         details = await Triage.GetAsync(Id, user, cts.Token);
         loadedId = Id;
+        // Opening a flag counts as reviewing, whether it came by keyboard or by mouse.
+        Session.RecordActivity(TimeSpan.FromMinutes(Wellness.Options.ContinuousGapMinutes));
         notFound = details is null;
         revealed = false;
         verdict = null;
