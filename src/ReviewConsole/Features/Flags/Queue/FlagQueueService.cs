@@ -30,9 +30,12 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
         ArgumentNullException.ThrowIfNull(filter);
         pageSize = Math.Clamp(pageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // "Open" is two statuses; one query per status keeps each an index range in sort order
-        // (an IN over both would make SQLite sort every open flag), merged here.
-        var statuses = filter.Status == QueueStatusFilter.Open ? [QueueStatusFilter.New, QueueStatusFilter.Escalated] : new[] { filter.Status };
+        // Sorted by priority, "Open" (two statuses) is one query per status, so each reads the
+        // (Status, Priority, Id) index in order; an IN over both would make SQLite sort every open
+        // flag. Other sort keys have their own index, in which the status is just a filter.
+        var statuses = filter.Status == QueueStatusFilter.Open && filter.Sort == QueueSort.Priority
+            ? [QueueStatusFilter.New, QueueStatusFilter.Escalated]
+            : new[] { filter.Status };
         var rows = new List<QueueRow>();
         foreach (var status in statuses)
         {

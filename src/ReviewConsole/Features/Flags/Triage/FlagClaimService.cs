@@ -31,8 +31,8 @@ public sealed class FlagClaimService(
     TimeProvider clock,
     IOptions<FlagsTriageOptions> options)
 {
-    private const int CandidatesPerRound = 8;
-    private const int Rounds = 6;
+    private const int BatchSize = 64;
+    private const int MaxBatches = 500;
 
     public TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
 
@@ -71,43 +71,28 @@ public sealed class FlagClaimService(
         }
 
         var capped = (await wellness.CappedCategoriesAsync(db, user.Id, cancellationToken)).ToList();
-        // Tiers in order; each is one index range (AssignedTo,Status) or (Status,Priority,Id).
-        var tiers = new List<Func<IQueryable<Flag>, IQueryable<Flag>>>
+        var skippedSet = skippedIds.ToHashSet();
+        // Tiers in order: assigned to me (the (AssignedTo, Status) index), then escalated (Leads),
+        // then new. The status tiers filter only by status in SQL so SQLite reads the
+        // (Status, Priority, Id) index in priority order and stops early; leases, assignment and
+        // caps are checked on each small batch here.
+        var tiers = new List<IQueryable<Flag>>
         {
-            q => q.Where(f => f.AssignedTo == user.Id && statuses.Contains(f.Status)),
+            db.Set<Flag>().AsNoTracking().Where(f => f.AssignedTo == user.Id && statuses.Contains(f.Status)),
         };
         if (rights.CanDecideEscalated)
         {
-            tiers.Add(q => q.Where(f => f.Status == FlagStatus.Escalated && f.AssignedTo == null));
+            tiers.Add(db.Set<Flag>().AsNoTracking().Where(f => f.Status == FlagStatus.Escalated));
         }
 
-        tiers.Add(q => q.Where(f => f.Status == FlagStatus.New && f.AssignedTo == null));
+        tiers.Add(db.Set<Flag>().AsNoTracking().Where(f => f.Status == FlagStatus.New));
 
-        foreach (var tier in tiers)
+        for (var t = 0; t < tiers.Count; t++)
         {
-            for (var round = 0; round < Rounds; round++)
+            var claimed = await ClaimFromTierAsync(db, user, tiers[t], assignedTier: t == 0, statuses, capped, skippedSet, cancellationToken);
+            if (claimed is not null)
             {
-                now = clock.GetUtcNow();
-                var candidates = await tier(db.Set<Flag>().AsNoTracking())
-                    .Where(f => f.LeaseOwner == null || f.LeaseExpiresAt < now)
-                    .Where(f => !skippedIds.Contains(f.Id))
-                    .Where(f => !capped.Contains(f.TopCategory) && !f.Scores.Any(s => s.Flagged && capped.Contains(s.Category)))
-                    .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
-                    .Select(f => f.Id)
-                    .Take(CandidatesPerRound)
-                    .ToListAsync(cancellationToken);
-                if (candidates.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var candidate in candidates)
-                {
-                    if (await TryClaimAsync(db, user, candidate, statuses, cancellationToken))
-                    {
-                        return new ClaimResult(candidate, "Claimed.");
-                    }
-                }
+                return new ClaimResult(claimed, "Claimed.");
             }
         }
 
@@ -257,6 +242,67 @@ public sealed class FlagClaimService(
         var user = await db.Set<AppUser>().AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(cancellationToken);
         return user is null ? userId : string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? userId : user.DisplayName;
+    }
+
+    private async Task<long?> ClaimFromTierAsync(
+        AppDbContext db,
+        StaffUser user,
+        IQueryable<Flag> tier,
+        bool assignedTier,
+        List<FlagStatus> statuses,
+        List<string> capped,
+        HashSet<long> skipped,
+        CancellationToken cancellationToken)
+    {
+        int? lastPriority = null;
+        var lastId = 0L;
+        for (var batch = 0; batch < MaxBatches; batch++)
+        {
+            var query = tier;
+            if (lastPriority is { } priority)
+            {
+                var id = lastId;
+                query = query.Where(f => f.Priority < priority || (f.Priority == priority && f.Id < id));
+            }
+
+            var rows = await query
+                .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
+                .Take(BatchSize)
+                .Select(f => new { f.Id, f.Priority, f.AssignedTo, f.LeaseOwner, f.LeaseExpiresAt, f.TopCategory })
+                .ToListAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                return null;
+            }
+
+            (lastPriority, lastId) = (rows[^1].Priority, rows[^1].Id);
+            var now = clock.GetUtcNow();
+            var candidates = rows
+                .Where(r => assignedTier || r.AssignedTo is null)
+                .Where(r => r.LeaseOwner is null || r.LeaseExpiresAt < now || r.LeaseOwner == user.Id)
+                .Where(r => !skipped.Contains(r.Id) && !capped.Contains(r.TopCategory))
+                .Select(r => r.Id)
+                .ToList();
+            if (capped.Count > 0 && candidates.Count > 0)
+            {
+                var cappedFlags = await db.Set<FlagCategoryScore>().AsNoTracking()
+                    .Where(s => candidates.Contains(s.FlagId) && s.Flagged && capped.Contains(s.Category))
+                    .Select(s => s.FlagId)
+                    .ToListAsync(cancellationToken);
+                candidates.RemoveAll(cappedFlags.Contains);
+            }
+
+            foreach (var candidate in candidates)
+            {
+                // Losing the race for one flag (someone claimed it since the read) moves on to the next.
+                if (await TryClaimAsync(db, user, candidate, statuses, cancellationToken))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 
     private async Task<bool> TryClaimAsync(AppDbContext db, StaffUser user, long flagId, List<FlagStatus> statuses, CancellationToken cancellationToken)
