@@ -265,11 +265,15 @@ public sealed class FlagClaimService(
                 query = query.Where(f => f.Priority < priority || (f.Priority == priority && f.Id < id));
             }
 
-            var rows = await query
-                .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
-                .Take(BatchSize)
-                .Select(f => new { f.Id, f.Priority, f.AssignedTo, f.LeaseOwner, f.LeaseExpiresAt, f.TopCategory })
-                .ToListAsync(cancellationToken);
+            var projected = query.Select(f => new { f.Id, f.Priority, f.AssignedTo, f.LeaseOwner, f.LeaseExpiresAt, f.TopCategory });
+            // The assigned tier is a few rows found by the (AssignedTo, Status) index and ordered
+            // here: an ORDER BY in SQL would tempt SQLite into walking the priority index instead.
+            var rows = assignedTier
+                ? [.. (await projected.ToListAsync(cancellationToken)).OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)]
+                : await projected
+                    .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
+                    .Take(BatchSize)
+                    .ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
                 return null;
@@ -299,6 +303,11 @@ public sealed class FlagClaimService(
                 {
                     return candidate;
                 }
+            }
+
+            if (assignedTier)
+            {
+                return null;
             }
         }
 
