@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Wellness;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Testing;
 
 namespace ReviewConsole.Tests.Flags.Triage;
 
@@ -56,6 +59,31 @@ public sealed class FlagClaimServiceTests : IDisposable
         var owners = await db.Set<Flag>().ToDictionaryAsync(f => f.Id, f => f.LeaseOwner);
         Assert.All(claims, c => Assert.Equal(c.Reviewer, owners[c.FlagId]));
         Assert.Equal(120, await db.Set<AuditEvent>().CountAsync(e => e.Kind == "flag.claimed"));
+    }
+
+    [Fact]
+    public async Task ClaimNext_TwoNodesOnOneDatabase_NeverHandOutTheSameFlag()
+    {
+        var actor = await fixture.ActorAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await fixture.FlagAsync(actor, priority: 50);
+        }
+
+        // A second "node": its own factory, clock, audit log, wellness and claim services, sharing
+        // only the database file with the first.
+        var otherFactory = new TestDbContextFactory(fixture.Database.Options);
+        var otherAudit = new AuditLog(fixture.Clock);
+        var otherNode = new FlagClaimService(
+            otherFactory, otherAudit, new WellnessService(otherFactory, otherAudit, fixture.Clock, Options.Create(new WellnessOptions())), fixture.Clock, Options.Create(new FlagsTriageOptions()));
+        var nodes = new[] { fixture.Claims, otherNode };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => Task.Run(() =>
+            nodes[n % 2].ClaimNextAsync(new StaffUser($"u-{n}", $"r{n}"), TriageRights.Reviewer, [], default))));
+
+        var claimed = results.Where(r => r.Claimed).Select(r => r.FlagId!.Value).ToList();
+        Assert.Equal(40, claimed.Count);
+        Assert.Equal(40, claimed.Distinct().Count());
     }
 
     [Fact]
