@@ -1062,6 +1062,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("UpstreamId")
                         .IsUnique();
 
+                    b.HasIndex("AssignedTo", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1242,6 +1244,40 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("IngestionError");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.SavedFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("FilterJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedFilter");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Identity.AppUser", b =>
@@ -2258,6 +2294,75 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("State", "SlaDueAt", "Id");
 
                     b.ToTable("UseCaseSubmission");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("ExposedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReviewerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ReviewerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExposedAt");
+
+                    b.HasIndex("ReviewerId", "ExposedAt");
+
+                    b.HasIndex("ReviewerId", "FlagId", "Category")
+                        .IsUnique();
+
+                    b.ToTable("ReviewerExposure");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<bool>("BlurAll")
+                        .HasColumnType("bit");
+
+                    b.Property<int?>("BreakReminderMinutes")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Grayscale")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("UnblurredCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("WellnessPreference");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, ["Actors", "Enforcement", "Appeals"] },
-        { Roles.UseCaseReviewer, ["Actors"] },
-        { Roles.IncidentResponder, ["Actors", "Enforcement", "Appeals"] },
-        { Roles.Lead, ["Dashboard", "Actors", "Enforcement", "Appeals"] },
-        { Roles.Admin, ["Dashboard", "Actors", "Enforcement", "Appeals", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Actors", "Enforcement", "Appeals"] },
+        { Roles.Reviewer, ["Flags", "Wellness"] },
+        { Roles.UseCaseReviewer, [] },
+        { Roles.IncidentResponder, [] },
+        { Roles.Lead, ["Dashboard", "Flags", "Exposure", "Wellness"] },
+        { Roles.Admin, ["Dashboard", "Flags", "Exposure", "Wellness", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Flags", "Exposure", "Wellness"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Actors", "Enforcement", "Appeals", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/actors", "/enforcement", "/appeals", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Flags", "Exposure", "Wellness", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/flags", "/flags/exposure", "/wellness", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -10,12 +10,15 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Flags", "/flags", Icons.Material.Filled.Flag, Policies.Flags),
         new("Use cases", "/use-cases", Icons.Material.Filled.AppRegistration, Policies.UseCases),
         new("Incidents", "/incidents", Icons.Material.Filled.Warning, Policies.Incidents),
         new("Actors", "/actors", Icons.Material.Filled.Business, Policies.Actors),
         new("Enforcement", "/enforcement", Icons.Material.Filled.Gavel, Policies.Enforcement),
         new("Appeals", "/appeals", Icons.Material.Filled.Balance, Policies.Enforcement),
         new("Statistics", "/statistics", Icons.Material.Filled.BarChart, Policies.Dashboard),
+        new("Exposure", "/wellness/exposure", Icons.Material.Filled.MonitorHeart, Policies.Dashboard),
+        new("Wellness", "/wellness", Icons.Material.Filled.SelfImprovement, Policies.Flags),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
     ];
 

@@ -354,6 +354,55 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReviewerExposure",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ReviewerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    ReviewerName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    FlagId = table.Column<long>(type: "bigint", nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    ExposedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReviewerExposure", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SavedFilter",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OwnerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    FilterJson = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedFilter", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellnessPreference",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    BlurAll = table.Column<bool>(type: "bit", nullable: false),
+                    UnblurredCategories = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    Grayscale = table.Column<bool>(type: "bit", nullable: false),
+                    BreakReminderMinutes = table.Column<int>(type: "int", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellnessPreference", x => x.UserId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -1313,6 +1362,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 column: "ApplicationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Flag_AssignedTo_Status",
+                table: "Flag",
+                columns: new[] { "AssignedTo", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Flag_ClusterId",
                 table: "Flag",
                 column: "ClusterId");
@@ -1488,6 +1542,22 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ExposedAt",
+                table: "ReviewerExposure",
+                column: "ExposedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ReviewerId_ExposedAt",
+                table: "ReviewerExposure",
+                columns: new[] { "ReviewerId", "ExposedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ReviewerId_FlagId_Category",
+                table: "ReviewerExposure",
+                columns: new[] { "ReviewerId", "FlagId", "Category" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SanctionProposal_OrganizationId",
                 table: "SanctionProposal",
                 column: "OrganizationId");
@@ -1501,6 +1571,12 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "IX_SanctionProposal_StrikeId",
                 table: "SanctionProposal",
                 column: "StrikeId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedFilter_OwnerId_Name",
+                table: "SavedFilter",
+                columns: new[] { "OwnerId", "Name" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1635,13 +1711,22 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 name: "Retrospective");
 
             migrationBuilder.DropTable(
+                name: "ReviewerExposure");
+
+            migrationBuilder.DropTable(
                 name: "SanctionProposal");
+
+            migrationBuilder.DropTable(
+                name: "SavedFilter");
 
             migrationBuilder.DropTable(
                 name: "UseCaseDecision");
 
             migrationBuilder.DropTable(
                 name: "UseCaseRevision");
+
+            migrationBuilder.DropTable(
+                name: "WellnessPreference");
 
             migrationBuilder.DropTable(
                 name: "EnforcementAction");

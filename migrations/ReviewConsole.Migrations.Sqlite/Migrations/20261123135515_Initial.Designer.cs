@@ -11,7 +11,7 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123135438_Initial")]
+    [Migration("20261123135515_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1031,6 +1031,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("UpstreamId")
                         .IsUnique();
 
+                    b.HasIndex("AssignedTo", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1203,6 +1205,38 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("IngestionError");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.SavedFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FilterJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedFilter");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Identity.AppUser", b =>
@@ -2188,6 +2222,73 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("State", "SlaDueAt", "Id");
 
                     b.ToTable("UseCaseSubmission");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExposedAt");
+
+                    b.HasIndex("ReviewerId", "ExposedAt");
+
+                    b.HasIndex("ReviewerId", "FlagId", "Category")
+                        .IsUnique();
+
+                    b.ToTable("ReviewerExposure");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("BlurAll")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("BreakReminderMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Grayscale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnblurredCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("WellnessPreference");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

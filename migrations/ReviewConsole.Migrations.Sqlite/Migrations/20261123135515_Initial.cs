@@ -354,6 +354,55 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReviewerExposure",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReviewerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ReviewerName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    FlagId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ExposedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReviewerExposure", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SavedFilter",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    FilterJson = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedFilter", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellnessPreference",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    BlurAll = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UnblurredCategories = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Grayscale = table.Column<bool>(type: "INTEGER", nullable: false),
+                    BreakReminderMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellnessPreference", x => x.UserId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -1311,6 +1360,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 column: "ApplicationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Flag_AssignedTo_Status",
+                table: "Flag",
+                columns: new[] { "AssignedTo", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Flag_ClusterId",
                 table: "Flag",
                 column: "ClusterId");
@@ -1486,6 +1540,22 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ExposedAt",
+                table: "ReviewerExposure",
+                column: "ExposedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ReviewerId_ExposedAt",
+                table: "ReviewerExposure",
+                columns: new[] { "ReviewerId", "ExposedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewerExposure_ReviewerId_FlagId_Category",
+                table: "ReviewerExposure",
+                columns: new[] { "ReviewerId", "FlagId", "Category" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SanctionProposal_OrganizationId",
                 table: "SanctionProposal",
                 column: "OrganizationId");
@@ -1499,6 +1569,12 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "IX_SanctionProposal_StrikeId",
                 table: "SanctionProposal",
                 column: "StrikeId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedFilter_OwnerId_Name",
+                table: "SavedFilter",
+                columns: new[] { "OwnerId", "Name" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1633,13 +1709,22 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "Retrospective");
 
             migrationBuilder.DropTable(
+                name: "ReviewerExposure");
+
+            migrationBuilder.DropTable(
                 name: "SanctionProposal");
+
+            migrationBuilder.DropTable(
+                name: "SavedFilter");
 
             migrationBuilder.DropTable(
                 name: "UseCaseDecision");
 
             migrationBuilder.DropTable(
                 name: "UseCaseRevision");
+
+            migrationBuilder.DropTable(
+                name: "WellnessPreference");
 
             migrationBuilder.DropTable(
                 name: "EnforcementAction");

@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Flags.Triage;
+
+/// <summary>What a reviewer decided about one flag (or, with <see cref="FlagDecisionService.DecideClusterAsync"/>, a cluster).</summary>
+public sealed record DecideFlagRequest(
+    Verdict Verdict,
+    IReadOnlyList<string> ConfirmedCategories,
+    DecisionAction Action,
+    string PolicyClause,
+    string Reason);
+
+public sealed record DecisionOutcome(bool Succeeded, string Message, int FlagsDecided = 0, int EnforcementActions = 0);
+
+/// <summary>How much a cluster decision would touch, shown before it is confirmed.</summary>
+public sealed record ClusterPreview(long ClusterId, int Flags, int Organizations, int Applications, int Keys, int HeldByOthers);
+
+/// <summary>
+/// Decisions. The flag's transition is a conditional UPDATE (the caller's unexpired lease, still
+/// open) and the decision, its labels, the audit event and the enforcement requests commit in the
+/// same transaction, so a decision never half-happens and a flag is never decided twice.
+/// </summary>
+public sealed class FlagDecisionService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    FlagClaimService claims,
+    EnforcementService enforcement,
+    AuditLog audit,
+    TimeProvider clock,
+    IOptions<FlagsTriageOptions> options)
+{
+    public static string? Validate(DecideFlagRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return "A reason is required.";
+        }
+
+        if (request.Reason.Length > 4000)
+        {
+            return "The reason is longer than 4000 characters.";
+        }
+
+        return request.Verdict switch
+        {
+            Verdict.Violation when request.ConfirmedCategories.Count == 0 => "A violation needs at least one confirmed category.",
+            Verdict.Violation when string.IsNullOrWhiteSpace(request.PolicyClause) => "A violation needs the policy clause it breaks.",
+            Verdict.NoViolation or Verdict.Escalate when request.Action != DecisionAction.None => "Only a violation can carry an action.",
+            Verdict.NoViolation when request.ConfirmedCategories.Count > 0 => "No violation cannot confirm categories.",
+            _ => null,
+        };
+    }
+
+    public async Task<DecisionOutcome> DecideAsync(StaffUser user, TriageRights rights, long flagId, DecideFlagRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        ArgumentNullException.ThrowIfNull(request);
+        if (Validate(request) is { } invalid)
+        {
+            return new DecisionOutcome(false, invalid);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = rights.DecidableStatuses.ToList();
+        if (request.Verdict == Verdict.Escalate)
+        {
+            // Escalating an escalated flag would bounce it back to the same Leads.
+            statuses.Remove(FlagStatus.Escalated);
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await Transition(db.Set<Flag>().Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status)), request.Verdict, now, cancellationToken);
+        if (rows == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var why = await claims.ExplainAsync(db, user, rights, flagId, cancellationToken);
+            return new DecisionOutcome(false, why);
+        }
+
+        var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, cancellationToken);
+        var decision = NewDecision(flag, request, user, now, clusterId: null);
+        db.Add(decision);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, user, new AuditEntry(
+            request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
+            "Flag",
+            Id(flagId),
+            $"{request.Verdict} on flag {flagId}; action {request.Action}",
+            request.Reason,
+            AfterJson: DecisionJson(decision)), cancellationToken);
+        var actions = await RequestEnforcementAsync(db, [flag], decision, request, user, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new DecisionOutcome(true, Summary(request, 1, actions), 1, actions);
+    }
+
+    public async Task<ClusterPreview> PreviewClusterAsync(StaffUser user, TriageRights rights, long clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = rights.DecidableStatuses.ToList();
+        var now = clock.GetUtcNow();
+        var open = db.Set<Flag>().AsNoTracking().Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status));
+        var eligible = await open
+            .Where(f => f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id)
+            .Select(f => new { f.OrganizationId, f.ApplicationId, f.ApiKeyId })
+            .ToListAsync(cancellationToken);
+        var heldByOthers = await open.CountAsync(f => f.LeaseOwner != null && f.LeaseOwner != user.Id && f.LeaseExpiresAt >= now, cancellationToken);
+        return new ClusterPreview(
+            clusterId,
+            eligible.Count,
+            eligible.Select(f => f.OrganizationId).Distinct().Count(),
+            eligible.Select(f => f.ApplicationId).Distinct().Count(),
+            eligible.Select(f => f.ApiKeyId).Distinct().Count(),
+            heldByOthers);
+    }
+
+    /// <summary>Decides every open member of a cluster that nobody else holds, in one transaction:
+    /// one decision (with labels) per flag, enforcement per distinct target.</summary>
+    public async Task<DecisionOutcome> DecideClusterAsync(StaffUser user, TriageRights rights, long clusterId, DecideFlagRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(rights);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!rights.CanDecide)
+        {
+            return new DecisionOutcome(false, "Your role can read flags but not decide them.");
+        }
+
+        if (Validate(request) is { } invalid)
+        {
+            return new DecisionOutcome(false, invalid);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = rights.DecidableStatuses.ToList();
+        if (request.Verdict == Verdict.Escalate)
+        {
+            statuses.Remove(FlagStatus.Escalated);
+        }
+
+        var now = clock.GetUtcNow();
+        var until = now + claims.LeaseDuration;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
+        await db.Set<Flag>()
+            .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
+        var flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
+            .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
+            .ToListAsync(cancellationToken);
+        if (flags.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+        }
+
+        var ids = flags.Select(f => f.Id).ToList();
+        await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, cancellationToken);
+        var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
+        db.AddRange(decisions);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, user, new AuditEntry(
+            request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
+            "FlagCluster",
+            Id(clusterId),
+            $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
+            request.Reason,
+            AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), cancellationToken);
+        var actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new DecisionOutcome(true, Summary(request, flags.Count, actions), flags.Count, actions);
+    }
+
+    /// <summary>TP/FP for every category the classifier flagged, FN for confirmed categories it missed.
+    /// An escalation is not ground truth and yields no labels.</summary>
+    public static List<DecisionLabel> Labels(Flag flag, DecideFlagRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(flag);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Verdict == Verdict.Escalate)
+        {
+            return [];
+        }
+
+        var confirmed = request.ConfirmedCategories.ToHashSet(StringComparer.Ordinal);
+        var labels = new List<DecisionLabel>();
+        foreach (var score in flag.Scores.Where(s => s.Flagged))
+        {
+            labels.Add(Label(flag, score.Category, score.Score, confirmed.Contains(score.Category) ? LabelOutcome.TruePositive : LabelOutcome.FalsePositive, now));
+        }
+
+        var flagged = flag.Scores.Where(s => s.Flagged).Select(s => s.Category).ToHashSet(StringComparer.Ordinal);
+        foreach (var category in confirmed.Where(c => !flagged.Contains(c)).Order(StringComparer.Ordinal))
+        {
+            var score = flag.Scores.FirstOrDefault(s => s.Category == category)?.Score ?? 0;
+            labels.Add(Label(flag, category, score, LabelOutcome.FalseNegative, now));
+        }
+
+        return labels;
+    }
+
+    private static Task<int> Transition(IQueryable<Flag> flags, Verdict verdict, DateTimeOffset now, CancellationToken cancellationToken) =>
+        verdict == Verdict.Escalate
+            ? flags.ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.Status, FlagStatus.Escalated)
+                .SetProperty(f => f.AssignedTo, (string?)null)
+                .SetProperty(f => f.LeaseOwner, (string?)null)
+                .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken)
+            : flags.ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.Status, FlagStatus.Decided)
+                .SetProperty(f => f.DecidedAt, now)
+                .SetProperty(f => f.LeaseOwner, (string?)null)
+                .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+
+    private static FlagDecision NewDecision(Flag flag, DecideFlagRequest request, StaffUser user, DateTimeOffset now, long? clusterId) => new()
+    {
+        FlagId = flag.Id,
+        Verdict = request.Verdict,
+        ConfirmedCategories = string.Join(' ', request.ConfirmedCategories.Distinct(StringComparer.Ordinal)),
+        Action = request.Action,
+        PolicyClause = request.PolicyClause.Trim(),
+        Reason = request.Reason.Trim(),
+        DecidedBy = user.Id,
+        DecidedByName = user.Name,
+        DecidedAt = now,
+        ClusterId = clusterId,
+        Labels = Labels(flag, request, now),
+    };
+
+    private static DecisionLabel Label(Flag flag, string category, double score, LabelOutcome outcome, DateTimeOffset now) => new()
+    {
+        FlagId = flag.Id,
+        Category = category,
+        ClassifierName = flag.ClassifierName,
+        ClassifierVersion = flag.ClassifierVersion,
+        Score = score,
+        Outcome = outcome,
+        LabeledAt = now,
+    };
+
+    private async Task<int> RequestEnforcementAsync(AppDbContext db, IReadOnlyList<Flag> flags, FlagDecision decision, DecideFlagRequest request, StaffUser user, CancellationToken cancellationToken)
+    {
+        var (kind, targetType, targets, parameters) = request.Action switch
+        {
+            DecisionAction.Warn => (EnforcementKind.Warn, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), null),
+            DecisionAction.RateLimit => (EnforcementKind.SetRateLimit, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), options.Value.RateLimitParametersJson),
+            DecisionAction.RevokeKey => (EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), null),
+            DecisionAction.SuspendApp => (EnforcementKind.SuspendApplication, EnforcementTargetType.Application, flags.Select(f => f.ApplicationId), null),
+            DecisionAction.SuspendOrg => (EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), (string?)null),
+            // None, and OpenIncident (recorded on the decision until incidents exist), request nothing.
+            _ => ((EnforcementKind?)null, default(EnforcementTargetType), Enumerable.Empty<long>(), (string?)null),
+        };
+        if (kind is null)
+        {
+            return 0;
+        }
+
+        var created = await enforcement.RequestAsync(db, new EnforcementRequest(
+            kind.Value,
+            targetType,
+            targets.Distinct().ToList(),
+            EnforcementReason.Decision,
+            Id(decision.Id),
+            request.PolicyClause.Trim(),
+            request.Reason.Trim(),
+            parameters), user, cancellationToken);
+        return created.Count;
+    }
+
+    private static string Summary(DecideFlagRequest request, int flags, int actions)
+    {
+        var what = request.Verdict switch
+        {
+            Verdict.Violation => "Violation recorded",
+            Verdict.NoViolation => "No violation recorded",
+            _ => "Escalated to Leads",
+        };
+        var scope = flags == 1 ? "" : $" on {flags} flags";
+        var effect = actions > 0 ? $"; {actions} enforcement action(s) requested" : request.Action == DecisionAction.OpenIncident ? "; open incident recorded" : "";
+        return what + scope + effect + ".";
+    }
+
+    private static string DecisionJson(FlagDecision d) => JsonSerializer.Serialize(new
+    {
+        d.Id,
+        d.FlagId,
+        Verdict = d.Verdict.ToString(),
+        d.ConfirmedCategories,
+        Action = d.Action.ToString(),
+        d.PolicyClause,
+        Labels = d.Labels.Select(l => new { l.Category, Outcome = l.Outcome.ToString() }),
+    });
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ReviewConsole.Benchmarks.Flags.FlagQueueBenchmarks).Assembly).Run(args);
