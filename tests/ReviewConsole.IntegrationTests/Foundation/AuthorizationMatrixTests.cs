@@ -21,7 +21,7 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
     /// <summary>Route pattern → <see cref="Anonymous"/> or the name of the policy in <see cref="Policies"/>.</summary>
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
-        // Console pages. "/" carries no attribute, so the fallback policy (AnyStaff) applies.
+        // Console pages. "/" needs any signed-in user (a role-less user is told to ask for a role); for the six roles that is AnyStaff.
         ["/"] = Policies.AnyStaff,
         ["/dashboard"] = Policies.Dashboard,
         ["/admin/users"] = Policies.Admin,
