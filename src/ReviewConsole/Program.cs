@@ -34,6 +34,8 @@ app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
 app.MapWebShell<App>();
+app.MapAudit();
+app.MapApiTokens();
 
 await app.RunAsync();
 

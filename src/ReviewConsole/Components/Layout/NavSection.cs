@@ -10,6 +10,7 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Audit", "/audit", Icons.Material.Filled.History, Policies.Audit),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
     ];
 
