@@ -72,6 +72,7 @@ public static class IdentitySetup
 
         services.AddAuthorization(Policies.Register);
         services.AddScoped<IdentitySeeder>();
+        services.AddScoped<AccountChangeAudit>();
         return builder;
     }
 
