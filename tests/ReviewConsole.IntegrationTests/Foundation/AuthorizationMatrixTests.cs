@@ -17,6 +17,9 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
 {
     private const string Anonymous = nameof(Anonymous);
 
+    /// <summary>Token-only API endpoints (/api/v1): every cookie client, signed in or not, gets 401.</summary>
+    private const string ApiToken = nameof(ApiToken);
+
     /// <summary>Route pattern → <see cref="Anonymous"/> or the name of the policy in <see cref="Policies"/>.</summary>
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
@@ -24,6 +27,13 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/"] = Policies.AnyStaff,
         ["/dashboard"] = Policies.Dashboard,
         ["/admin/users"] = Policies.Admin,
+        ["/admin/tokens"] = Policies.Admin,
+        ["/admin/integrations"] = Policies.Admin,
+        ["/audit"] = Policies.Audit,
+        ["/audit/export"] = Policies.Audit,
+
+        // Token-only APIs: cookies never authorize them.
+        ["/api/v1/whoami"] = ApiToken,
         ["/jobs/{**path}"] = Policies.Admin,
 
         // Anonymous by design: probes, error pages, signing in.
@@ -101,6 +111,17 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
             else
             {
                 AssertRefused(anonymous, "/Account/Login", HttpStatusCode.Unauthorized, $"anonymous {method} {path}");
+            }
+
+            return;
+        }
+
+        if (access == ApiToken)
+        {
+            foreach (var (who, client) in new[] { ("anonymous", clients.Anonymous) }.Concat(Roles.All.Select(r => (r, clients[r]))))
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{who} GET {path} with a cookie: expected 401, got {(int)response.StatusCode}.");
             }
 
             return;

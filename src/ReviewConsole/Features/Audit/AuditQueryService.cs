@@ -113,20 +113,22 @@ public sealed class AuditQueryService(IDbContextFactory<AppDbContext> dbFactory,
         var written = 0;
         if (format == AuditExportFormat.Json)
         {
-            await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
-            json.WriteStartArray();
+            // Row by row with async writes: the server forbids synchronous I/O, and a large export
+            // should not be held in memory.
+            await output.WriteAsync("["u8.ToArray(), cancellationToken);
             await foreach (var row in rows.WithCancellation(cancellationToken))
             {
-                JsonSerializer.Serialize(json, row, ExportJson);
-                written++;
-                if (written % 200 == 0)
+                if (written > 0)
                 {
-                    await json.FlushAsync(cancellationToken);
+                    await output.WriteAsync(","u8.ToArray(), cancellationToken);
                 }
+
+                await output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(row, ExportJson), cancellationToken);
+                written++;
             }
 
-            json.WriteEndArray();
-            await json.FlushAsync(cancellationToken);
+            await output.WriteAsync("]"u8.ToArray(), cancellationToken);
+            await output.FlushAsync(cancellationToken);
             return written;
         }
 
