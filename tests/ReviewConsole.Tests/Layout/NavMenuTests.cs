@@ -18,8 +18,8 @@ public sealed class NavMenuTests : BunitContext
         { Roles.UseCaseReviewer, [] },
         { Roles.IncidentResponder, [] },
         { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Admin"] },
-        { Roles.Auditor, ["Dashboard"] },
+        { Roles.Admin, ["Dashboard", "Audit", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Audit"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Audit", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/audit", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
