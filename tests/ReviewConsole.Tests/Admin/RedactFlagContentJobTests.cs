@@ -29,6 +29,7 @@ public sealed class RedactFlagContentJobTests : IDisposable
 
         Assert.Equal(5, run.FlagsRedacted);
         Assert.Equal(3, run.Batches);
+        Assert.Equal(0, run.RejectedRecordsRedacted);
         await using var db = database.CreateContext();
         var flags = await db.Set<Flag>().AsNoTracking().ToDictionaryAsync(f => f.Id);
         Assert.All(oldDecided, id =>
@@ -74,6 +75,29 @@ public sealed class RedactFlagContentJobTests : IDisposable
         Assert.Equal(0, result.FlagsRedacted);
         await using var db = database.CreateContext();
         Assert.Equal(0, await db.Set<Flag>().CountAsync(f => f.Redacted));
+    }
+
+    [Fact]
+    public async Task Run_OldRejectedRecords_PayloadEmptiedReasonKept()
+    {
+        await using (var db = database.CreateContext())
+        {
+            db.AddRange(
+                new IngestionError { Reason = "missing prompt", ReceivedAt = Now.AddDays(-100), RawPayload = "{\"completion\":\"personal text\"}" },
+                new IngestionError { Reason = "bad json", ReceivedAt = Now.AddDays(-1), RawPayload = "{ recent" });
+            await db.SaveChangesAsync();
+        }
+
+        var run = await Job(batchSize: 10).RedactAsync(default);
+
+        Assert.Equal(1, run.RejectedRecordsRedacted);
+        await using var read = database.CreateContext();
+        var errors = await read.Set<IngestionError>().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal("", errors[0].RawPayload);
+        Assert.Equal("missing prompt", errors[0].Reason);
+        Assert.Equal("{ recent", errors[1].RawPayload);
+        var redacted = await read.Set<AuditEvent>().SingleAsync();
+        Assert.Equal(AuditKinds.RejectedRecordsRedacted, redacted.Kind);
     }
 
     private RedactFlagContentJob Job(int batchSize, int days = 90) =>

@@ -11,14 +11,16 @@ using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Admin;
 
-public sealed record RedactionRun(int Batches, int FlagsRedacted);
+public sealed record RedactionRun(int Batches, int FlagsRedacted, int RejectedRecordsRedacted = 0);
 
 /// <summary>
 /// Personal data retention: once a decided flag is older than Retention:FlagContentDays, its prompt
 /// and completion are emptied and <see cref="Flag.Redacted"/> set; decisions, labels, scores and the
 /// content hash stay. Works in batches, each one atomic with its audit event (counts and id range);
 /// the conditional update (<c>WHERE NOT Redacted</c>) makes a second node or a rerun harmless.
-/// Undecided flags keep their content: a reviewer still needs it.
+/// Undecided flags keep their content: a reviewer still needs it. Rejected intake records
+/// (<see cref="IngestionError"/>) hold the same kind of text in their raw payload; past the same
+/// period the payload is emptied and the reason kept.
 /// </summary>
 public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock, IOptions<RetentionOptions> options)
 {
@@ -79,7 +81,54 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
             }
         }
 
-        return new RedactionRun(batches, total);
+        var rejected = await RedactRejectedRecordsAsync(cutoff, settings, cancellationToken);
+        return new RedactionRun(batches + rejected.Batches, total, rejected.Redacted);
+    }
+
+    private async Task<(int Batches, int Redacted)> RedactRejectedRecordsAsync(DateTimeOffset cutoff, RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        var batches = 0;
+        var total = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var ids = await db.Set<IngestionError>().AsNoTracking()
+                .Where(e => e.ReceivedAt < cutoff && e.RawPayload != "")
+                .OrderBy(e => e.Id)
+                .Select(e => e.Id)
+                .Take(settings.BatchSize)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var redacted = await db.Set<IngestionError>()
+                .Where(e => ids.Contains(e.Id) && e.RawPayload != "")
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawPayload, ""), cancellationToken);
+            if (redacted > 0)
+            {
+                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                    AuditKinds.RejectedRecordsRedacted,
+                    "IngestionError",
+                    range,
+                    string.Create(CultureInfo.InvariantCulture, $"Redacted the raw payload of {redacted} rejected intake record(s) received before {cutoff:yyyy-MM-dd} (ids {range})"),
+                    $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}",
+                    AfterJson: JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff })), cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            batches++;
+            total += redacted;
+            if (ids.Count < settings.BatchSize)
+            {
+                break;
+            }
+        }
+
+        return (batches, total);
     }
 }
 

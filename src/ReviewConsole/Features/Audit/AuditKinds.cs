@@ -18,8 +18,8 @@ public static class AuditKinds
     public const string RecoveryCodesGenerated = "user.recovery-codes-generated";
     public const string PasswordChanged = "user.password-changed";
     public const string AuditExported = "audit.exported";
-    public const string AuditChainVerified = "audit.chain-verified";
     public const string FlagContentRedacted = "flag.content-redacted";
+    public const string RejectedRecordsRedacted = "intake.rejected-redacted";
 }
 
 /// <summary>Target types of the events above.</summary>
