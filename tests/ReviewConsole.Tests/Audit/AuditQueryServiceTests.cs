@@ -24,7 +24,7 @@ public sealed class AuditQueryServiceTests : IDisposable
     public AuditQueryServiceTests()
     {
         audit = new AuditLog(clock);
-        query = new AuditQueryService(database.Factory, audit, Options.Create(new AuditOptions()));
+        query = new AuditQueryService(database.Factory, audit, Options.Create(new AuditOptions()), new VerifyAuditChainJob(database.Factory, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<VerifyAuditChainJob>.Instance));
     }
 
     [Fact]

@@ -114,7 +114,21 @@ public sealed class VerifyAuditChainJobTests : IDisposable
         Assert.Equal(2, again.FirstBrokenSequence);
     }
 
-    private AuditQueryService Query() => new(database.Factory, audit, Options.Create(new AuditOptions()));
+    [Fact]
+    public async Task VerifyNow_AfterBreakWasRepaired_ClearsTheFinding()
+    {
+        await AppendAsync(3);
+        await RawSqlAsync("UPDATE AuditEvent SET Summary = 'forged' WHERE Sequence = 2");
+        await job.VerifyAsync(fromStart: false, default);
+        await RawSqlAsync("UPDATE AuditEvent SET Summary = 'event 1' WHERE Sequence = 2");
+
+        var state = await Query().VerifyNowAsync(default);
+
+        Assert.False(state.Broken);
+        Assert.Equal(3, state.LastVerifiedSequence);
+    }
+
+    private AuditQueryService Query() => new(database.Factory, audit, Options.Create(new AuditOptions()), job);
 
     private async Task AppendAsync(int count)
     {

@@ -14,8 +14,8 @@ public static class AuditFeature
         services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<AuditQueryService>();
         services.AddTransient<VerifyAuditChainJob>();
+        services.AddSingleton<AuditQueryService>();
         services.AddSingleton<IRecurringJobRegistration, VerifyAuditChainJobRegistration>();
         return services;
     }

@@ -62,7 +62,7 @@ public enum AuditExportFormat
 }
 
 /// <summary>Reads the audit trail for the auditor view and its exports (exports are audited too).</summary>
-public sealed class AuditQueryService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, Microsoft.Extensions.Options.IOptions<AuditOptions> options)
+public sealed class AuditQueryService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, Microsoft.Extensions.Options.IOptions<AuditOptions> options, VerifyAuditChainJob verifier)
 {
     public async Task<AuditSearchResult> SearchAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
@@ -90,6 +90,14 @@ public sealed class AuditQueryService(IDbContextFactory<AppDbContext> dbFactory,
         var status = await db.Set<AuditChainStatus>().AsNoTracking().SingleAsync(s => s.Id == AuditChainStatus.SingletonId, cancellationToken);
         var head = await db.Set<AuditChainHead>().AsNoTracking().Where(h => h.Id == AuditChainHead.SingletonId).Select(h => h.Sequence).SingleAsync(cancellationToken);
         return new AuditChainState(status.LastVerifiedSequence, status.FirstBrokenSequence, status.BrokenReason, status.CheckedAt, head);
+    }
+
+    /// <summary>Re-walks the whole chain now (the auditor's "verify now"), instead of waiting for the
+    /// recurring job; a finding replaces the previous one, an intact chain clears it.</summary>
+    public async Task<AuditChainState> VerifyNowAsync(CancellationToken cancellationToken)
+    {
+        await verifier.VerifyAsync(fromStart: true, cancellationToken);
+        return await ChainStateAsync(cancellationToken);
     }
 
     /// <summary>Writes the matching events (oldest first) to <paramref name="output"/>, after
