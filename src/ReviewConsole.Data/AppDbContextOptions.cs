@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data.Audit;
 
 namespace ReviewConsole.Data;
 
@@ -26,6 +27,10 @@ public static class AppDbContextOptions
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
         }
+
+        // Every context of the app (host factory, Identity's scoped context, jobs, tests) is built
+        // here, so the audit trail's append-only guard cannot be bypassed by a differently built one.
+        options.AddInterceptors(AuditAppendOnlyInterceptor.Instance, AuditCommandGuard.Instance);
 
         return options;
     }

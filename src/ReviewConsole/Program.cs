@@ -48,6 +48,8 @@ app.MapActors();
 app.MapAppeals();
 app.MapWebShell<App>();
 app.MapUseCases();
+app.MapAudit();
+app.MapApiTokens();
 
 await app.RunAsync();
 

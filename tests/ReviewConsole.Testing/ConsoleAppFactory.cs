@@ -43,6 +43,11 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["Demo:FeedEnabled"] = "false",
             ["Hangfire:ServerEnabled"] = "true",
             ["Hangfire:WorkerCount"] = "2",
+            // Every client of a test app signs in from loopback and shares one token per test; the
+            // production limits (Security:*PermitsPerMinute) would throttle busy test classes. The
+            // limits have their own tests (Security/RateLimitingTests), which set them low.
+            ["Security:SignInPermitsPerMinute"] = "10000",
+            ["Security:ApiPermitsPerMinute"] = "1000000",
         };
     }
 

@@ -509,6 +509,50 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Audit.AuditChainStatus", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("BrokenDetectedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("BrokenReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset?>("CheckedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("EventsCheckedLastRun")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastVerifiedHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<long>("LastVerifiedSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainStatus");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            EventsCheckedLastRun = 0L,
+                            LastVerifiedHash = "0000000000000000000000000000000000000000000000000000000000000000",
+                            LastVerifiedSequence = 0L
+                        });
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1309,6 +1353,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("bit");
+
+                    b.Property<long?>("LastTotpTimeStep")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("bit");

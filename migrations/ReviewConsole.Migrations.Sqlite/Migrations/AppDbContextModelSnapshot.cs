@@ -487,6 +487,50 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Audit.AuditChainStatus", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BrokenDetectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BrokenReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventsCheckedLastRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastVerifiedHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("LastVerifiedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainStatus");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            EventsCheckedLastRun = 0L,
+                            LastVerifiedHash = "0000000000000000000000000000000000000000000000000000000000000000",
+                            LastVerifiedSequence = 0L
+                        });
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1264,6 +1308,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")

@@ -11,4 +11,8 @@ public class AppUser : IdentityUser
     public bool IsDisabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The TOTP time-step (Unix seconds / 30) of the last accepted authenticator code. A
+    /// code is accepted only for a later step, so an observed code cannot be replayed.</summary>
+    public long? LastTotpTimeStep { get; set; }
 }

@@ -16,6 +16,8 @@ namespace ReviewConsole.IntegrationTests.Foundation;
 public sealed partial class AuthorizationMatrixTests(RoleClients clients) : IClassFixture<RoleClients>
 {
     private const string Anonymous = nameof(Anonymous);
+
+    /// <summary>Token-only API endpoints (/api/v1): every cookie client, signed in or not, gets 401.</summary>
     private const string ApiToken = nameof(ApiToken);
 
     /// <summary>Route pattern → <see cref="Anonymous"/> or the name of the policy in <see cref="Policies"/>.</summary>
@@ -31,6 +33,8 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/use-cases"] = Policies.UseCases,
         ["/use-cases/new"] = Policies.UseCases,
         ["/use-cases/{Id:long}"] = Policies.UseCases,
+        ["/api/v1/use-cases"] = ApiToken,
+        ["/api/v1/use-cases/{id:long}"] = ApiToken,
         ["/admin/guidelines"] = Policies.Admin,
         ["/statistics"] = Policies.Dashboard,
         ["/statistics/export/csv"] = Policies.Dashboard,
@@ -40,6 +44,13 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/flags/{Id:long}"] = Policies.Flags,
         ["/wellness/exposure"] = Policies.Dashboard,
         ["/wellness"] = Policies.Flags,
+        ["/admin/tokens"] = Policies.Admin,
+        ["/admin/integrations"] = Policies.Admin,
+        ["/audit"] = Policies.Audit,
+        ["/audit/export"] = Policies.Audit,
+
+        // Token-only APIs: cookies never authorize them.
+        ["/api/v1/whoami"] = ApiToken,
         ["/jobs/{**path}"] = Policies.Admin,
         ["/actors"] = Policies.Actors,
         ["/actors/org/{Id:long}"] = Policies.Actors,

@@ -146,6 +146,9 @@ public sealed class IdentitySeedingTests
         factory.Settings["Seed:AdminEmail"] = AdminEmail;
         factory.Settings["Seed:AdminPassword"] = password;
         factory.Settings["Hangfire:ServerEnabled"] = "false";
+        // These tests are about seeding; the Admin's two-factor setup requirement has its own tests
+        // (Security/TwoFactorTests) and would otherwise send the new Admin to the authenticator setup.
+        factory.Settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
         return factory;
     }
 

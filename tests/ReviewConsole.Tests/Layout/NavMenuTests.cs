@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, ["Flags", "Wellness"] },
+        { Roles.Reviewer, [] },
         { Roles.UseCaseReviewer, [] },
         { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard", "Flags", "Exposure", "Wellness"] },
-        { Roles.Admin, ["Dashboard", "Flags", "Exposure", "Wellness", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Flags", "Exposure", "Wellness"] },
+        { Roles.Lead, ["Dashboard"] },
+        { Roles.Admin, ["Dashboard", "Audit", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Audit"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Flags", "Exposure", "Wellness", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/flags", "/flags/exposure", "/wellness", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Audit", "Admin"], Sections(cut));
+        Assert.Equal(["/dashboard", "/audit", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Identity;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Admin;
@@ -38,9 +40,10 @@ public sealed record AdminResult(bool Succeeded, string Message, string? Tempora
 
 /// <summary>
 /// Users and roles. Every change that narrows access (roles, disabling) renews the user's security
-/// stamp, so their open cookies and circuits stop validating within a minute.
+/// stamp, so their open cookies and circuits stop validating within a minute. Each change and its
+/// audit event commit in one transaction on the Identity stores' own context.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken)
     {
@@ -62,9 +65,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             u.CreatedAt)).ToList();
     }
 
-    public async Task<AdminResult> InviteAsync(InviteUserRequest request)
+    public async Task<AdminResult> InviteAsync(InviteUserRequest request, StaffUser by)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(by);
         var roles = request.Roles.Distinct().ToList();
         if (roles.Count == 0)
         {
@@ -79,6 +83,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         if (await users.FindByEmailAsync(request.Email) is not null)
         {
             return AdminResult.Refused($"A user with the email {request.Email} already exists.");
@@ -93,6 +98,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             DisplayName = request.DisplayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
+        await using var tx = await db.Database.BeginTransactionAsync();
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
@@ -100,21 +106,30 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
 
         var added = await users.AddToRolesAsync(user, roles);
-        return added.Succeeded
-            ? AdminResult.Ok($"Invited {request.Email}.", password)
-            : AdminResult.Refused(Describe(added));
+        if (!added.Succeeded)
+        {
+            return AdminResult.Refused(Describe(added));
+        }
+
+        await audit.AppendAsync(db, by, new AuditEntry(
+            AuditKinds.Invited, AuditTargets.User, user.Id, $"Invited {user.Email} as {string.Join(", ", roles)}",
+            AfterJson: Snapshot(user.Email, user.DisplayName, roles, disabled: false)), CancellationToken.None);
+        await tx.CommitAsync();
+        return AdminResult.Ok($"Invited {request.Email}.", password);
     }
 
-    public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, string actingUserId)
+    public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, StaffUser by, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(roles);
+        ArgumentNullException.ThrowIfNull(by);
+        roles = roles.Distinct(StringComparer.Ordinal).ToList();
         var unknown = roles.Except(Roles.All).ToList();
         if (unknown.Count > 0)
         {
             return AdminResult.Refused($"Unknown role: {string.Join(", ", unknown)}.");
         }
 
-        if (userId == actingUserId && !roles.Contains(Roles.Admin))
+        if (userId == by.Id && !roles.Contains(Roles.Admin))
         {
             return AdminResult.Refused("You cannot remove your own Admin role; ask another Admin.");
         }
@@ -128,6 +143,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
 
         var current = await users.GetRolesAsync(user);
+        if (current.Order(StringComparer.Ordinal).SequenceEqual(roles.Order(StringComparer.Ordinal)))
+        {
+            return AdminResult.Ok($"Roles of {user.Email} are unchanged.");
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
         var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
         if (!removed.Succeeded)
         {
@@ -141,12 +163,20 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
 
         await users.UpdateSecurityStampAsync(user);
+        await audit.AppendAsync(db, by, new AuditEntry(
+            AuditKinds.RolesChanged, AuditTargets.User, user.Id,
+            $"Roles of {user.Email}: {Describe(current)} → {Describe(roles)}",
+            reason,
+            Snapshot(user.Email, user.DisplayName, current, user.IsDisabled),
+            Snapshot(user.Email, user.DisplayName, roles, user.IsDisabled)), CancellationToken.None);
+        await tx.CommitAsync();
         return AdminResult.Ok($"Roles of {user.Email} are now {(roles.Count == 0 ? "none" : string.Join(", ", roles))}.");
     }
 
-    public async Task<AdminResult> SetDisabledAsync(string userId, bool disabled, string actingUserId)
+    public async Task<AdminResult> SetDisabledAsync(string userId, bool disabled, StaffUser by, string? reason = null)
     {
-        if (userId == actingUserId && disabled)
+        ArgumentNullException.ThrowIfNull(by);
+        if (userId == by.Id && disabled)
         {
             return AdminResult.Refused("You cannot disable your own account.");
         }
@@ -159,6 +189,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             return AdminResult.Refused("That user no longer exists.");
         }
 
+        if (user.IsDisabled == disabled)
+        {
+            return AdminResult.Ok(disabled ? $"{user.Email} is already disabled." : $"{user.Email} is already enabled.");
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
         user.IsDisabled = disabled;
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded)
@@ -167,8 +205,24 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
 
         await users.UpdateSecurityStampAsync(user);
+        await audit.AppendAsync(db, by, new AuditEntry(
+            disabled ? AuditKinds.Disabled : AuditKinds.Enabled, AuditTargets.User, user.Id,
+            disabled ? $"Disabled {user.Email}" : $"Enabled {user.Email}",
+            reason,
+            Snapshot(user.Email, user.DisplayName, roles, !disabled),
+            Snapshot(user.Email, user.DisplayName, roles, disabled)), CancellationToken.None);
+        await tx.CommitAsync();
         return AdminResult.Ok(disabled ? $"Disabled {user.Email}; their sessions end within a minute." : $"Enabled {user.Email}.");
     }
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+
+    private static string Describe(IEnumerable<string> roles)
+    {
+        var list = roles.Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
+    }
+
+    private static string Snapshot(string? email, string displayName, IEnumerable<string> roles, bool disabled) =>
+        JsonSerializer.Serialize(new { email, displayName, roles = roles.Order(StringComparer.Ordinal).ToList(), disabled });
 }

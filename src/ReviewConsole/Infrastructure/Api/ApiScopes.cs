@@ -10,6 +10,9 @@ public static class ApiScopes
 
     public static readonly IReadOnlyList<string> All = [FlagsWrite, UseCasesWrite, AppealsWrite, KeysRead];
 
+    /// <summary>The policy every /api/v1 endpoint requires: any valid token, whatever its scopes.</summary>
+    public const string AnyTokenPolicy = "api:any-token";
+
     /// <summary>The policy name for endpoints that need <paramref name="scope"/>: <c>api:{scope}</c>.</summary>
     public static string Policy(string scope) => "api:" + scope;
 }

@@ -38,7 +38,8 @@ public static class IdentitySetup
             cookie.Cookie.Name = "ReviewConsole.Auth";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Production is served over TLS (possibly behind a proxy): the cookie never travels in clear.
+            cookie.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(10);
             cookie.SlidingExpiration = true;
         });
@@ -57,11 +58,13 @@ public static class IdentitySetup
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Password.RequiredLength = 12;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+                options.Tokens.AuthenticatorTokenProvider = ReplayGuardedAuthenticatorTokenProvider.ProviderName;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<DisabledAwareSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<ReplayGuardedAuthenticatorTokenProvider>(ReplayGuardedAuthenticatorTokenProvider.ProviderName);
 
         services.AddDataProtection()
             .SetApplicationName("ReviewConsole")
@@ -69,6 +72,7 @@ public static class IdentitySetup
 
         services.AddAuthorization(Policies.Register);
         services.AddScoped<IdentitySeeder>();
+        services.AddScoped<AccountChangeAudit>();
         return builder;
     }
 

@@ -56,6 +56,7 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     IsDisabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastTotpTimeStep = table.Column<long>(type: "INTEGER", nullable: true),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -87,6 +88,24 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditChainHead", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditChainStatus",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastVerifiedSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastVerifiedHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    FirstBrokenSequence = table.Column<long>(type: "INTEGER", nullable: true),
+                    BrokenReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    BrokenDetectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EventsCheckedLastRun = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditChainStatus", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -1172,6 +1191,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 values: new object[] { 1, "0000000000000000000000000000000000000000000000000000000000000000", 0L });
 
             migrationBuilder.InsertData(
+                table: "AuditChainStatus",
+                columns: new[] { "Id", "BrokenDetectedAt", "BrokenReason", "CheckedAt", "EventsCheckedLastRun", "FirstBrokenSequence", "LastVerifiedHash", "LastVerifiedSequence" },
+                values: new object[] { 1, null, null, null, 0L, null, "0000000000000000000000000000000000000000000000000000000000000000", 0L });
+
+            migrationBuilder.InsertData(
                 table: "KeyRegistryHead",
                 columns: new[] { "Id", "Version" },
                 values: new object[] { 1, 0L });
@@ -1656,6 +1680,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "AuditChainHead");
+
+            migrationBuilder.DropTable(
+                name: "AuditChainStatus");
 
             migrationBuilder.DropTable(
                 name: "AuditEvent");

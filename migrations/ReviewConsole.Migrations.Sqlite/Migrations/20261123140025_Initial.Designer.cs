@@ -11,7 +11,7 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123135515_Initial")]
+    [Migration("20261123140025_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -487,6 +487,50 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                             Id = 1,
                             LastHash = "0000000000000000000000000000000000000000000000000000000000000000",
                             Sequence = 0L
+                        });
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Audit.AuditChainStatus", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BrokenDetectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BrokenReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventsCheckedLastRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastVerifiedHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("LastVerifiedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainStatus");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            EventsCheckedLastRun = 0L,
+                            LastVerifiedHash = "0000000000000000000000000000000000000000000000000000000000000000",
+                            LastVerifiedSequence = 0L
                         });
                 });
 
@@ -1267,6 +1311,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Infrastructure.BackgroundJobs;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Admin;
+
+public sealed record RedactionRun(int Batches, int FlagsRedacted, int RejectedRecordsRedacted = 0);
+
+/// <summary>
+/// Personal data retention: once a decided flag is older than Retention:FlagContentDays, its prompt
+/// and completion are emptied and <see cref="Flag.Redacted"/> set; decisions, labels, scores and the
+/// content hash stay. Works in batches, each one atomic with its audit event (counts and id range);
+/// the conditional update (<c>WHERE NOT Redacted</c>) makes a second node or a rerun harmless.
+/// Undecided flags keep their content: a reviewer still needs it. Rejected intake records
+/// (<see cref="IngestionError"/>) hold the same kind of text in their raw payload; past the same
+/// period the payload is emptied and the reason kept.
+/// </summary>
+public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock, IOptions<RetentionOptions> options)
+{
+    public const string Name = "redact-flag-content";
+
+    public Task RunAsync(CancellationToken cancellationToken) => RedactAsync(cancellationToken);
+
+    public async Task<RedactionRun> RedactAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.FlagContentDays == 0)
+        {
+            return new RedactionRun(0, 0);
+        }
+
+        var cutoff = clock.GetUtcNow().AddDays(-settings.FlagContentDays);
+        var batches = 0;
+        var total = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var ids = await db.Set<Flag>().AsNoTracking()
+                .Where(f => !f.Redacted && f.Status == FlagStatus.Decided && f.IngestedAt < cutoff)
+                .OrderBy(f => f.Id)
+                .Select(f => f.Id)
+                .Take(settings.BatchSize)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var redacted = await db.Set<Flag>()
+                .Where(f => ids.Contains(f.Id) && !f.Redacted)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.Prompt, "")
+                    .SetProperty(f => f.Completion, "")
+                    .SetProperty(f => f.Redacted, true), cancellationToken);
+            if (redacted > 0)
+            {
+                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                    AuditKinds.FlagContentRedacted,
+                    "Flag",
+                    range,
+                    string.Create(CultureInfo.InvariantCulture, $"Redacted prompt and completion of {redacted} decided flag(s) ingested before {cutoff:yyyy-MM-dd} (ids {range})"),
+                    $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}",
+                    AfterJson: JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff })), cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            batches++;
+            total += redacted;
+            if (ids.Count < settings.BatchSize)
+            {
+                break;
+            }
+        }
+
+        var rejected = await RedactRejectedRecordsAsync(cutoff, settings, cancellationToken);
+        return new RedactionRun(batches + rejected.Batches, total, rejected.Redacted);
+    }
+
+    private async Task<(int Batches, int Redacted)> RedactRejectedRecordsAsync(DateTimeOffset cutoff, RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        var batches = 0;
+        var total = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var ids = await db.Set<IngestionError>().AsNoTracking()
+                .Where(e => e.ReceivedAt < cutoff && e.RawPayload != "")
+                .OrderBy(e => e.Id)
+                .Select(e => e.Id)
+                .Take(settings.BatchSize)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var redacted = await db.Set<IngestionError>()
+                .Where(e => ids.Contains(e.Id) && e.RawPayload != "")
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawPayload, ""), cancellationToken);
+            if (redacted > 0)
+            {
+                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                    AuditKinds.RejectedRecordsRedacted,
+                    "IngestionError",
+                    range,
+                    string.Create(CultureInfo.InvariantCulture, $"Redacted the raw payload of {redacted} rejected intake record(s) received before {cutoff:yyyy-MM-dd} (ids {range})"),
+                    $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}",
+                    AfterJson: JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff })), cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            batches++;
+            total += redacted;
+            if (ids.Count < settings.BatchSize)
+            {
+                break;
+            }
+        }
+
+        return (batches, total);
+    }
+}
+
+public sealed class RedactFlagContentJobRegistration(IOptions<RetentionOptions> options) : IRecurringJobRegistration
+{
+    public void Register(IRecurringJobManager recurring)
+    {
+        ArgumentNullException.ThrowIfNull(recurring);
+        recurring.AddOrUpdate<RedactFlagContentJob>(RedactFlagContentJob.Name, job => job.RunAsync(CancellationToken.None), options.Value.Cron);
+    }
+}
