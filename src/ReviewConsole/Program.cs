@@ -4,6 +4,7 @@ using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Dashboard;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Flags;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Database;
@@ -24,6 +25,7 @@ builder.Services.AddActors();
 builder.Services.AddEnforcement(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
+builder.Services.AddFlagsIntake(builder.Configuration);
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ await app.SeedIdentityAsync();
 app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();
+app.MapFlagsIntake();
 app.MapWebShell<App>();
 
 await app.RunAsync();
