@@ -18,7 +18,7 @@ public sealed class IngestionOptions
 
     /// <summary>SimHash bits two completions may differ in and still be one campaign (banding finds up to 7).</summary>
     [Range(0, 7)]
-    public int ClusterHammingThreshold { get; set; } = 6;
+    public int ClusterHammingThreshold { get; set; } = 7;
 
     /// <summary>A cluster not seen for this long is closed: new look-alikes start a fresh one.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]

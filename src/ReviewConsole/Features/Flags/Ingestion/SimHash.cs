@@ -5,17 +5,20 @@ using System.Text;
 namespace ReviewConsole.Features.Flags.Ingestion;
 
 /// <summary>
-/// 64-bit SimHash over word 3-shingles of normalized text (Charikar 2002): near-duplicate texts get
-/// hashes a few bits apart, unrelated texts about 32 bits apart. Normalization folds case, width
+/// 64-bit SimHash over word shingles of normalized text (Charikar 2002): near-duplicate texts get
+/// hashes a few bits apart, unrelated texts about 32 bits apart. Shingles are single words by
+/// default: flagged completions are a few sentences, and on texts that short a one-word edit moves a
+/// 3-shingle hash by 10–15 bits (as far as a different text of the same template), while single
+/// words keep campaign variants within 3–7 bits and unrelated texts above 20 (see SimHashTests). Normalization folds case, width
 /// and accents, maps digits to 0 and drops punctuation, so campaign variants that only change a
 /// number, a name's accent or the punctuation land together. Deterministic across processes
 /// (FNV-1a, never <see cref="string.GetHashCode()"/>).
 /// </summary>
 public static class SimHash
 {
-    public const int ShingleSize = 3;
+    public const int ShingleSize = 1;
 
-    public static long Compute(string text)
+    public static long Compute(string text, int shingleSize = ShingleSize)
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -25,10 +28,10 @@ public static class SimHash
         }
 
         Span<int> weights = stackalloc int[64];
-        var shingles = Math.Max(1, words.Length - ShingleSize + 1);
+        var shingles = Math.Max(1, words.Length - shingleSize + 1);
         for (var i = 0; i < shingles; i++)
         {
-            var hash = Fnv1a64(string.Join(' ', words, i, Math.Min(ShingleSize, words.Length - i)));
+            var hash = Fnv1a64(string.Join(' ', words, i, Math.Min(shingleSize, words.Length - i)));
             for (var bit = 0; bit < 64; bit++)
             {
                 weights[bit] += ((hash >> bit) & 1) == 1 ? 1 : -1;
