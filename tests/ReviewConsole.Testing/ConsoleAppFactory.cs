@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -16,11 +15,26 @@ namespace ReviewConsole.Testing;
 /// </summary>
 public class ConsoleAppFactory : WebApplicationFactory<Program>
 {
-    private readonly TestDatabase database = new();
+    private readonly TestDatabase database;
+    private readonly bool ownsDatabase;
     private bool kestrel;
 
     public ConsoleAppFactory()
+        : this(new TestDatabase(), ownsDatabase: true)
     {
+    }
+
+    /// <summary>An app on a database the caller owns and keeps, e.g. to start the app twice on it.</summary>
+    public ConsoleAppFactory(TestDatabase database)
+        : this(database, ownsDatabase: false)
+    {
+    }
+
+    private ConsoleAppFactory(TestDatabase database, bool ownsDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
         Settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
@@ -54,7 +68,16 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(kestrel ? "Development" : "Testing");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
+
+        // Host settings, not ConfigureAppConfiguration: Program reads the provider and connection
+        // string from builder.Configuration before Build(), and only host settings (handed to Main
+        // as arguments) are visible that early. App configuration added here would arrive after
+        // Build() and leave the app on appsettings.json's data/reviewconsole.db.
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             if (Clock is not null)
@@ -68,7 +91,7 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && ownsDatabase)
         {
             database.Dispose();
         }

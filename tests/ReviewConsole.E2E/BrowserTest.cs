@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ReviewConsole.E2E;
+
+/// <summary>
+/// Base of browser tests: a fresh context and page per test that records every console error,
+/// uncaught page error, failed request and HTTP error response (any asset the page loads: the
+/// reconnect modal's collocated script, stylesheets, Blazor's own requests), and fails the test
+/// if there was any.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
+{
+    /// <summary>
+    /// Marks the page interactive. MainLayout reads the stored theme through
+    /// <c>reviewConsole.getDarkMode</c> in its first interactive OnAfterRender, which runs once the
+    /// circuit is up and the client has applied the interactive render, so its event handlers
+    /// are attached. Wrapping that function tells the test when clicks will be handled.
+    /// </summary>
+    private const string InteractiveProbe = """
+        (() => {
+            let api;
+            Object.defineProperty(window, "reviewConsole", {
+                configurable: true,
+                get: () => api,
+                set: value => {
+                    const getDarkMode = value.getDarkMode;
+                    value.getDarkMode = function () {
+                        window.__reviewConsoleInteractive = true;
+                        return getDarkMode.apply(this, arguments);
+                    };
+                    api = value;
+                },
+            });
+        })();
+        """;
+
+    private readonly ConcurrentQueue<string> problems = new();
+
+    protected BrowserFixture Fixture { get; } = fixture;
+
+    protected IBrowserContext Context { get; private set; } = default!;
+
+    protected IPage Page { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Context = await Fixture.Browser.NewContextAsync(new()
+        {
+            BaseURL = Fixture.BaseUrl.ToString(),
+            ColorScheme = ColorScheme.Light,
+            Locale = "en-US",
+        });
+        Context.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                problems.Enqueue($"console error: {message.Text} ({message.Location})");
+            }
+        };
+        Context.WebError += (_, error) => problems.Enqueue($"uncaught page error: {error.Error}");
+        Context.RequestFailed += (_, request) => problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
+        Context.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                problems.Enqueue($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
+            }
+        };
+        await Context.AddInitScriptAsync(InteractiveProbe);
+        Page = await Context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Context.CloseAsync();
+        Assert.True(problems.IsEmpty, "The browser reported problems:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>Waits until the MudBlazor shell is rendered and the Blazor circuit handles events.</summary>
+    protected async Task WaitForInteractiveAsync()
+    {
+        await Page.Locator(".mud-layout").WaitForAsync();
+        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && window.__reviewConsoleInteractive === true");
+    }
+
+    protected async Task SignInAsync(string email, string password)
+    {
+        await Page.GotoAsync("Account/Login");
+        await Page.GetByLabel("Email").FillAsync(email);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByTestId("sign-in").ClickAsync();
+    }
+
+    protected async Task ExpectPathAsync(string path) =>
+        await Expect(Page).ToHaveURLAsync(new Uri(Fixture.BaseUrl, path).ToString());
+}

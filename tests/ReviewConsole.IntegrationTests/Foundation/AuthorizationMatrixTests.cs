@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Testing;
+
+namespace ReviewConsole.IntegrationTests.Foundation;
+
+/// <summary>
+/// Every endpoint of the app, who may reach it, checked with real HTTP requests. A new page or
+/// endpoint fails <see cref="Endpoints_OfTheApp_AreExactlyTheExpectationTable"/> until it is
+/// listed below with its access rule.
+/// </summary>
+public sealed partial class AuthorizationMatrixTests(RoleClients clients) : IClassFixture<RoleClients>
+{
+    private const string Anonymous = nameof(Anonymous);
+
+    /// <summary>Route pattern → <see cref="Anonymous"/> or the name of the policy in <see cref="Policies"/>.</summary>
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        // Console pages. "/" carries no attribute, so the fallback policy (AnyStaff) applies.
+        ["/"] = Policies.AnyStaff,
+        ["/dashboard"] = Policies.Dashboard,
+        ["/admin/users"] = Policies.Admin,
+        ["/jobs/{**path}"] = Policies.Admin,
+
+        // Anonymous by design: probes, error pages, signing in.
+        ["/healthz"] = Anonymous,
+        ["/Error"] = Anonymous,
+        ["/not-found"] = Anonymous,
+        ["/Account/Login"] = Anonymous,
+        ["/Account/LoginWith2fa"] = Anonymous,
+        ["/Account/LoginWithRecoveryCode"] = Anonymous,
+        ["/Account/Lockout"] = Anonymous,
+        ["/Account/AccessDenied"] = Anonymous,
+        ["/Account/InvalidUser"] = Anonymous,
+
+        // The user's own account. These say [Authorize] (any signed-in user); every role is staff,
+        // so for the six roles that is AnyStaff.
+        ["/Account/Manage"] = Policies.AnyStaff,
+        ["/Account/Manage/ChangePassword"] = Policies.AnyStaff,
+        ["/Account/Manage/TwoFactorAuthentication"] = Policies.AnyStaff,
+        ["/Account/Manage/EnableAuthenticator"] = Policies.AnyStaff,
+        ["/Account/Manage/ResetAuthenticator"] = Policies.AnyStaff,
+        ["/Account/Manage/Disable2fa"] = Policies.AnyStaff,
+        ["/Account/Manage/GenerateRecoveryCodes"] = Policies.AnyStaff,
+        ["/Account/Logout"] = Policies.AnyStaff,
+    };
+
+    /// <summary>
+    /// Pages that need state a plain GET does not have (a half-finished two-factor sign-in, 2FA
+    /// enabled) and, as the Identity template has them, fail the request without it. For these the
+    /// check is that authorization lets the request through, not that the page renders.
+    /// </summary>
+    private static readonly HashSet<string> NeedsState = new(StringComparer.Ordinal)
+    {
+        "/Account/LoginWith2fa",
+        "/Account/LoginWithRecoveryCode",
+        "/Account/Manage/Disable2fa",
+        "/Account/Manage/GenerateRecoveryCodes",
+    };
+
+    public static TheoryData<string> Routes => new(Expected.Keys);
+
+    public static TheoryData<string> DashboardPaths => ["/jobs", "/jobs/recurring", "/jobs/servers", "/jobs/jobs/succeeded"];
+
+    [Fact]
+    public void Endpoints_OfTheApp_AreExactlyTheExpectationTable()
+    {
+        var actual = AppEndpoints().Select(e => e.RoutePattern.RawText!).ToHashSet(StringComparer.Ordinal);
+
+        var unlisted = actual.Except(Expected.Keys).Order(StringComparer.Ordinal).ToList();
+        var gone = Expected.Keys.Except(actual).Order(StringComparer.Ordinal).ToList();
+        Assert.True(unlisted.Count == 0, "Endpoints missing from the expectation table (add them with their access rule): " + string.Join(", ", unlisted));
+        Assert.True(gone.Count == 0, "Expectation table entries without an endpoint: " + string.Join(", ", gone));
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Request_EachClient_IsAllowedOrRefusedAsTheTableSays(string pattern)
+    {
+        var endpoint = AppEndpoints().FirstOrDefault(e => e.RoutePattern.RawText == pattern);
+        Assert.NotNull(endpoint);
+        var access = Expected[pattern];
+        var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
+        var path = Substitute(pattern);
+
+        if (methods is not null && !methods.Contains(HttpMethods.Get))
+        {
+            // Not a page (the sign-out form post). Signed-in posts would need an antiforgery token
+            // and would end the shared sessions, so only the anonymous refusal is checked.
+            var method = new HttpMethod(methods[0]);
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            using var anonymous = await clients.Anonymous.SendAsync(request);
+            if (access == Anonymous)
+            {
+                AssertNotRefused(anonymous, $"anonymous {method} {path}");
+            }
+            else
+            {
+                AssertRefused(anonymous, "/Account/Login", HttpStatusCode.Unauthorized, $"anonymous {method} {path}");
+            }
+
+            return;
+        }
+
+        await AssertGetAsync(clients.Anonymous, path, access == Anonymous, NeedsState.Contains(pattern), "/Account/Login", HttpStatusCode.Unauthorized, "anonymous");
+        foreach (var role in Roles.All)
+        {
+            var allowed = access == Anonymous || Policies.RolesByPolicy[access].Contains(role);
+            await AssertGetAsync(clients[role], path, allowed, NeedsState.Contains(pattern), "/Account/AccessDenied", HttpStatusCode.Forbidden, role);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DashboardPaths))]
+    public async Task HangfireDashboard_OnlyAdmin_Gets200(string path)
+    {
+        await AssertGetAsync(clients.Anonymous, path, allowed: false, needsState: false, "/Account/Login", HttpStatusCode.Unauthorized, "anonymous");
+        foreach (var role in Roles.All)
+        {
+            await AssertGetAsync(clients[role], path, allowed: role == Roles.Admin, needsState: false, "/Account/AccessDenied", HttpStatusCode.Forbidden, role);
+        }
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/Account/Login")]
+    public async Task Get_HealthAndLogin_Anonymous_Returns200(string path)
+    {
+        using var response = await clients.Anonymous.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>
+    /// The app's own endpoints. Skipped, because they are the framework's and not ours to list:
+    /// static assets (patterns with a file extension, all AllowAnonymous through MapStaticAssets),
+    /// MapStaticAssets' development fallback for files added after the build ({**path:file}, only
+    /// when running from build output), Blazor's circuit hub (/_blazor...) and /_framework/...
+    /// (blazor.web.js and the opaque-redirect helper of enhanced navigation).
+    /// </summary>
+    private List<RouteEndpoint> AppEndpoints() =>
+        clients.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => !IsFrameworkEndpoint(e.RoutePattern.RawText ?? ""))
+            .ToList();
+
+    private static bool IsFrameworkEndpoint(string pattern)
+    {
+        var trimmed = pattern.TrimStart('/');
+        var lastSegment = trimmed[(trimmed.LastIndexOf('/') + 1)..];
+        return pattern == "{**path:file}"
+            || trimmed.StartsWith("_blazor", StringComparison.Ordinal)
+            || trimmed.StartsWith("_framework/", StringComparison.Ordinal)
+            || (!lastSegment.Contains('{', StringComparison.Ordinal) && Path.HasExtension(lastSegment));
+    }
+
+    /// <summary>A concrete path for a pattern: catch-alls empty, GUID-constrained parameters a GUID, others 1.</summary>
+    private static string Substitute(string pattern)
+    {
+        var path = RouteParameter().Replace(pattern, m =>
+            m.Value.StartsWith("{*", StringComparison.Ordinal) ? "" :
+            m.Value.Contains(":guid", StringComparison.OrdinalIgnoreCase) ? Guid.NewGuid().ToString() : "1");
+        return path.Length > 1 ? path.TrimEnd('/') : path;
+    }
+
+    private static async Task AssertGetAsync(HttpClient client, string path, bool allowed, bool needsState, string refusalPath, HttpStatusCode refusalStatus, string who)
+    {
+        var what = $"{who} GET {path}";
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        try
+        {
+            if (!allowed)
+            {
+                AssertRefused(response, refusalPath, refusalStatus, what);
+                return;
+            }
+
+            AssertNotRefused(response, what);
+            if (needsState)
+            {
+                return;
+            }
+
+            // An allowed page may redirect within the console (the start page sends the user to
+            // their first area); follow such redirects and expect the page at the end.
+            for (var hop = 0; hop < 5 && IsRedirect(response.StatusCode); hop++)
+            {
+                var next = response.Headers.Location!;
+                response.Dispose();
+                response = await client.GetAsync(next);
+                AssertNotRefused(response, $"{what} (redirected to {next})");
+            }
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{what}: expected 200, got {(int)response.StatusCode}.");
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    private static void AssertRefused(HttpResponseMessage response, string refusalPath, HttpStatusCode refusalStatus, string what)
+    {
+        if (response.StatusCode == refusalStatus)
+        {
+            return;
+        }
+
+        Assert.True(
+            response.StatusCode == HttpStatusCode.Redirect && LocationPath(response) == refusalPath,
+            $"{what}: expected a redirect to {refusalPath} or {(int)refusalStatus}, got {(int)response.StatusCode} {response.Headers.Location}.");
+    }
+
+    private static void AssertNotRefused(HttpResponseMessage response, string what)
+    {
+        var location = LocationPath(response);
+        Assert.False(
+            response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            || location is "/Account/Login" or "/Account/AccessDenied",
+            $"{what}: expected to be let in, got {(int)response.StatusCode} {response.Headers.Location}.");
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;
+
+    private static string? LocationPath(HttpResponseMessage response)
+    {
+        if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+        {
+            return null;
+        }
+
+        var absolute = location.IsAbsoluteUri ? location : new Uri(new Uri("http://localhost"), location);
+        return absolute.AbsolutePath;
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+}
