@@ -10,7 +10,10 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     public static readonly IReadOnlyList<NavSection> All =
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
+        new("Classifiers", "/flags/classifiers", Icons.Material.Filled.Insights, Policies.Flags),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),
+        new("Policies", "/admin/policies", Icons.Material.Filled.Policy, Policies.Admin),
+        new("Ingestion errors", "/admin/ingestion-errors", Icons.Material.Filled.ReportProblem, Policies.Admin),
     ];
 
     public static IReadOnlyList<NavSection> VisibleTo(Func<string, bool> isInRole) =>
