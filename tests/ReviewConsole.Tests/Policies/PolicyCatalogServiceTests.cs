@@ -6,7 +6,8 @@ using ReviewConsole.Features.PolicyCategories;
 using ReviewConsole.Infrastructure.Identity;
 using ReviewConsole.Testing;
 
-namespace ReviewConsole.Tests.Policies;
+// Not "...Policies": that namespace would shadow the Policies class for every test under ReviewConsole.Tests.
+namespace ReviewConsole.Tests.PolicyCategories;
 
 public sealed class PolicyCatalogServiceTests : IDisposable
 {

@@ -65,7 +65,7 @@ public partial class ClassifierFeedbackPage
 
     private void SetThreshold(double value) => threshold = Math.Round(value, 2);
 
-    private static string Percent(double value) => double.IsNaN(value) ? "—" : value.ToString("P0", CultureInfo.InvariantCulture);
+    private static string Percent(double value) => double.IsNaN(value) ? "—" : (value * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>Green when even the interval's low end is good, red when even its high end is poor.</summary>
     private static Color PrecisionColor(WilsonInterval precision) =>
