@@ -176,5 +176,21 @@ public sealed class FlagIngestionServiceTests : IDisposable
         Assert.Equal(flags[0].Priority, flags[1].Priority);
     }
 
+    [Fact]
+    public async Task Ingest_BatchLargerThanAChunk_CommitsInChunksAndKeepsRecordOrder()
+    {
+        var service = FlagJson.Service(database, clock, new IngestionOptions { TransactionChunkSize = 4 });
+        var batch = Enumerable.Range(0, 10).Select(i => FlagJson.Raw(i == 6 ? FlagJson.Record($"k{i}", hate: 2) : FlagJson.Record($"k{i}", completion: $"chunk text {i} {Guid.NewGuid()}"))).ToList();
+
+        var result = await service.IngestAsync(FlagSource.Api, batch, StaffUser.System, "big", default);
+
+        Assert.Equal(Enumerable.Range(0, 10), result.Records.Select(r => r.Index));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"k{i}"), result.Records.Select(r => r.UpstreamId));
+        Assert.Equal(IngestOutcome.Rejected, result.Records[6].Outcome);
+        Assert.Equal(9, result.Stored);
+        await using var db = database.CreateContext();
+        Assert.Equal(3, await db.Set<AuditEvent>().CountAsync(e => e.Kind == "flags.ingested"));
+    }
+
     public void Dispose() => database.Dispose();
 }

@@ -30,20 +30,32 @@ public sealed class FlagIngestionService(
     public const int RawPayloadChars = 4000;
     private const string RecordSavepoint = "ingest_record";
 
-    /// <summary>Ingests a batch in its own transaction.</summary>
+    /// <summary>Ingests a batch in transactions of at most <see cref="IngestionOptions.TransactionChunkSize"/>
+    /// records: on SQLite a transaction holds the database's write lock, and a 1,000-record batch in
+    /// one would make every other writer wait longer than its busy timeout.</summary>
     public async Task<IngestBatchResult> IngestAsync(FlagSource source, IReadOnlyList<RawFlagRecord> records, StaffUser by, string batchOrigin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        var chunkSize = options.CurrentValue.TransactionChunkSize;
+        var results = new List<IngestRecordResult>(records.Count);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        for (var offset = 0; offset < records.Count; offset += chunkSize)
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var result = await IngestInTransactionAsync(db, source, records, by, batchOrigin, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            return result;
-        });
+            var chunk = records.Skip(offset).Take(chunkSize).ToList();
+            var origin = records.Count <= chunkSize ? batchOrigin : string.Create(CultureInfo.InvariantCulture, $"{batchOrigin} records {offset}-{offset + chunk.Count - 1}");
+            var chunkResult = await strategy.ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                var result = await IngestInTransactionAsync(db, source, chunk, by, origin, cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+                return result;
+            });
+            results.AddRange(chunkResult.Records.Select(r => r with { Index = r.Index + offset }));
+        }
+
+        return new IngestBatchResult(results);
     }
 
     /// <summary>Ingests a batch inside the caller's open transaction (the pull feed commits its

@@ -16,6 +16,10 @@ public sealed class IngestionOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 1_000;
 
+    /// <summary>Records stored per transaction (API and file batches are split; a feed page is always one).</summary>
+    [Range(1, 1_000)]
+    public int TransactionChunkSize { get; set; } = 100;
+
     /// <summary>SimHash bits two completions may differ in and still be one campaign (banding finds up to 7).</summary>
     [Range(0, 7)]
     public int ClusterHammingThreshold { get; set; } = 7;
@@ -48,7 +52,7 @@ public sealed class FeedOptions
 
     /// <summary>Records requested per page (<c>limit</c>).</summary>
     [Range(1, 1_000)]
-    public int PageSize { get; set; } = 200;
+    public int PageSize { get; set; } = 100;
 
     /// <summary>Pages one run reads at most, so a large backlog is drained over several runs.</summary>
     [Range(1, 10_000)]
@@ -85,7 +89,7 @@ public sealed class FileDropOptions
 
     /// <summary>Records stored per transaction while reading a file.</summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 100;
 
     /// <summary>A file left in <c>processing/</c> longer than this (its node died) is picked up again.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
