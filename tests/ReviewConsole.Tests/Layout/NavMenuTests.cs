@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, [] },
+        { Roles.Reviewer, ["Classifiers"] },
         { Roles.UseCaseReviewer, [] },
         { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Admin"] },
-        { Roles.Auditor, ["Dashboard"] },
+        { Roles.Lead, ["Dashboard", "Classifiers"] },
+        { Roles.Admin, ["Dashboard", "Classifiers", "Admin", "Policies", "Ingestion errors"] },
+        { Roles.Auditor, ["Dashboard", "Classifiers"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,8 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Classifiers", "Admin", "Policies", "Ingestion errors"], Sections(cut));
+        Assert.Equal(["/dashboard", "/flags/classifiers", "/admin/users", "/admin/policies", "/admin/ingestion-errors"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class HomePageTests : BunitContext
     [InlineData(Roles.Lead, "/dashboard")]
     [InlineData(Roles.Auditor, "/dashboard")]
     [InlineData(Roles.Admin, "/dashboard")]
+    [InlineData(Roles.Reviewer, "/flags/classifiers")]
     public void Render_RoleWithAnArea_GoesToItsFirstArea(string role, string expected)
     {
         var auth = AddAuthorization();
@@ -31,7 +32,6 @@ public sealed class HomePageTests : BunitContext
     }
 
     [Theory]
-    [InlineData(Roles.Reviewer)]
     [InlineData(Roles.UseCaseReviewer)]
     [InlineData(Roles.IncidentResponder)]
     public void Render_RoleWithoutAnAreaYet_SaysSoInsteadOfClaimingNoRole(string role)
