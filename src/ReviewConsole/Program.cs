@@ -34,6 +34,7 @@ builder.Services.AddFlagsTriage(builder.Configuration);
 builder.Services.AddDashboard();
 builder.Services.AddAdmin();
 builder.Services.AddUseCases(builder.Configuration);
+builder.Services.AddFlagsIntake(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +47,7 @@ app.MapBackgroundJobs();
 app.MapStatistics();
 app.MapActors();
 app.MapAppeals();
+app.MapFlagsIntake();
 app.MapWebShell<App>();
 app.MapUseCases();
 app.MapAudit();

@@ -229,3 +229,19 @@ public class FeedCursor
 
     public string? LastError { get; set; }
 }
+
+/// <summary>
+/// One 8-bit band of a cluster's SimHash (locality-sensitive hashing). Two hashes within Hamming
+/// distance d &lt; 8 share at least one of their eight bands, so the candidate clusters of a new
+/// flag are found by an indexed equality lookup instead of a scan over every cluster.
+/// </summary>
+public class FlagClusterBand
+{
+    public long ClusterId { get; set; }
+
+    /// <summary>0..7: which byte of the SimHash.</summary>
+    public int Band { get; set; }
+
+    /// <summary>The byte's value, 0..255.</summary>
+    public int Value { get; set; }
+}

@@ -53,6 +53,7 @@ internal sealed class FlagClusterConfiguration : IEntityTypeConfiguration<FlagCl
     {
         builder.Property(c => c.Excerpt).HasMaxLength(300);
         builder.HasIndex(c => c.SimHash);
+        builder.HasIndex(c => c.LastSeenAt);
     }
 }
 
@@ -98,6 +99,8 @@ internal sealed class IngestionErrorConfiguration : IEntityTypeConfiguration<Ing
         builder.Property(e => e.Origin).HasMaxLength(500);
         builder.Property(e => e.RawPayload).HasMaxLength(4000);
         builder.HasIndex(e => e.ReceivedAt);
+        // The admin list filters by source and pages newest first.
+        builder.HasIndex(e => new { e.Source, e.Id });
     }
 }
 
@@ -109,5 +112,15 @@ internal sealed class FeedCursorConfiguration : IEntityTypeConfiguration<FeedCur
         builder.Property(c => c.Name).HasMaxLength(100);
         builder.Property(c => c.Cursor).HasMaxLength(1000);
         builder.Property(c => c.LastError).HasMaxLength(2000);
+    }
+}
+
+internal sealed class FlagClusterBandConfiguration : IEntityTypeConfiguration<FlagClusterBand>
+{
+    public void Configure(EntityTypeBuilder<FlagClusterBand> builder)
+    {
+        builder.HasKey(b => new { b.Band, b.Value, b.ClusterId });
+        builder.HasOne<FlagCluster>().WithMany().HasForeignKey(b => b.ClusterId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.ClusterId);
     }
 }

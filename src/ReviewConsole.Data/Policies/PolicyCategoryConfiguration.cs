@@ -13,6 +13,7 @@ internal sealed class PolicyCategoryConfiguration : IEntityTypeConfiguration<Pol
         builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.PolicyClause).HasMaxLength(200);
         builder.Property(c => c.UpdatedBy).HasMaxLength(256);
+        PolicyCategorySeed.Apply(builder);
     }
 }
 
@@ -24,5 +25,6 @@ internal sealed class PolicyCategoryVersionConfiguration : IEntityTypeConfigurat
         builder.Property(v => v.ChangedBy).HasMaxLength(256);
         builder.HasOne<PolicyCategory>().WithMany().HasForeignKey(v => v.PolicyCategoryId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.PolicyCategoryId, v.Version }).IsUnique();
+        PolicyCategorySeed.Apply(builder);
     }
 }

@@ -64,6 +64,13 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/api/v1/revocations"] = ApiToken,
         ["/api/v1/appeals"] = ApiToken,
 
+        // Flag intake, taxonomy and classifier feedback.
+        ["/flags/classifiers"] = Policies.Flags,
+        ["/flags/classifiers/export"] = Policies.Flags,
+        ["/admin/ingestion-errors"] = Policies.Admin,
+        ["/admin/policies"] = Policies.Admin,
+        ["/api/v1/flags"] = ReviewConsole.Infrastructure.Api.ApiScopes.Policy(ReviewConsole.Infrastructure.Api.ApiScopes.FlagsWrite),
+
         // Anonymous by design: probes, error pages, signing in.
         ["/healthz"] = Anonymous,
         ["/Error"] = Anonymous,

@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, [] },
-        { Roles.UseCaseReviewer, [] },
-        { Roles.IncidentResponder, [] },
-        { Roles.Lead, ["Dashboard"] },
-        { Roles.Admin, ["Dashboard", "Audit", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Audit"] },
+        { Roles.Reviewer, ["Flags", "Classifiers", "Actors", "Enforcement", "Appeals", "Wellness"] },
+        { Roles.UseCaseReviewer, ["Use cases", "Actors"] },
+        { Roles.IncidentResponder, ["Incidents", "Actors", "Enforcement", "Appeals"] },
+        { Roles.Lead, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness"] },
+        { Roles.Admin, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit"] },
     };
 
     public NavMenuTests()
@@ -50,8 +50,10 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Audit", "Admin"], Sections(cut));
-        Assert.Equal(["/dashboard", "/audit", "/admin/users"], cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit", "Admin"], Sections(cut));
+        Assert.Equal(
+            ["/dashboard", "/flags", "/flags/classifiers", "/use-cases", "/incidents", "/actors", "/enforcement", "/appeals", "/statistics", "/wellness/exposure", "/wellness", "/audit", "/admin/users"],
+            cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
     [
         new("Dashboard", "/dashboard", Icons.Material.Filled.Dashboard, Policies.Dashboard),
         new("Flags", "/flags", Icons.Material.Filled.Flag, Policies.Flags),
+        new("Classifiers", "/flags/classifiers", Icons.Material.Filled.Insights, Policies.Flags),
         new("Use cases", "/use-cases", Icons.Material.Filled.AppRegistration, Policies.UseCases),
         new("Incidents", "/incidents", Icons.Material.Filled.Warning, Policies.Incidents),
         new("Actors", "/actors", Icons.Material.Filled.Business, Policies.Actors),

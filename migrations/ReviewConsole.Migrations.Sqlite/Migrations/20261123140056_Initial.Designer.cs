@@ -11,7 +11,7 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123140025_Initial")]
+    [Migration("20261123140056_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1145,9 +1145,29 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("SimHash");
 
                     b.ToTable("FlagCluster");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
+                {
+                    b.Property<int>("Band")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClusterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Band", "Value", "ClusterId");
+
+                    b.HasIndex("ClusterId");
+
+                    b.ToTable("FlagClusterBand");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
@@ -1247,6 +1267,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "Id");
 
                     b.ToTable("IngestionError");
                 });
@@ -1864,6 +1886,280 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("PolicyCategory");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "sexual",
+                            Kind = "Content",
+                            Name = "Sexual content",
+                            PolicyClause = "CP-1.1",
+                            PolicyText = "Sexually explicit descriptions intended to arouse are not allowed in applications that have not been approved for adult content. Sex education, medical and clinical discussion, and non-explicit romance are allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.5,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "sexual/minors",
+                            Kind = "Content",
+                            Name = "Sexual content involving minors",
+                            PolicyClause = "CP-1.2",
+                            PolicyText = "Any sexual content involving a person under 18, real or fictional, is prohibited without exception. Confirmed violations are escalated to the incident team and reported as the law requires.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 1.0,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "hate",
+                            Kind = "Content",
+                            Name = "Hate",
+                            PolicyClause = "CP-2.1",
+                            PolicyText = "Content that expresses, incites or promotes hatred based on a protected attribute (race, ethnicity, national origin, religion, gender, sexual orientation, disability, caste) is not allowed. Quoting hate to study, report on or counter it is allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.59999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 4,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "hate/threatening",
+                            Kind = "Content",
+                            Name = "Hateful threats",
+                            PolicyClause = "CP-2.2",
+                            PolicyText = "Hateful content that also threatens or calls for violence or serious harm against a protected group is prohibited and may lead to immediate key revocation.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 5,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "harassment",
+                            Kind = "Content",
+                            Name = "Harassment",
+                            PolicyClause = "CP-3.1",
+                            PolicyText = "Content that demeans, insults or bullies an identifiable person is not allowed. Criticism of public figures' conduct and fiction without a real target are allowed.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.45000000000000001,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 6,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "harassment/threatening",
+                            Kind = "Content",
+                            Name = "Threatening harassment",
+                            PolicyClause = "CP-3.2",
+                            PolicyText = "Threats of violence or serious harm against an identifiable person, including doxxing that enables such harm, are prohibited.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.80000000000000004,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 7,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "self-harm",
+                            Kind = "Content",
+                            Name = "Self-harm",
+                            PolicyClause = "CP-4.1",
+                            PolicyText = "Content that promotes, encourages or depicts self-harm (suicide, cutting, eating disorders) is not allowed. Recovery stories, prevention and supportive responses are allowed and should be labeled as no violation.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.69999999999999996,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 8,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "self-harm/intent",
+                            Kind = "Content",
+                            Name = "Self-harm intent",
+                            PolicyClause = "CP-4.2",
+                            PolicyText = "A user expressing intent to harm themselves is a safety priority: confirm whether the application responded with crisis resources; an application that encourages the act violates this clause.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 0.94999999999999996,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 9,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "self-harm/instructions",
+                            Kind = "Content",
+                            Name = "Self-harm instructions",
+                            PolicyClause = "CP-4.3",
+                            PolicyText = "Instructions or advice on how to self-harm or die by suicide are prohibited in every context.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 0.94999999999999996,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 10,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "violence",
+                            Kind = "Content",
+                            Name = "Violence",
+                            PolicyClause = "CP-5.1",
+                            PolicyText = "Content that glorifies violence or celebrates the suffering of others is not allowed. News, history, fiction and self-defense information are allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.55000000000000004,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 11,
+                            BlurByDefault = true,
+                            IsActive = true,
+                            Key = "violence/graphic",
+                            Kind = "Content",
+                            Name = "Graphic violence",
+                            PolicyClause = "CP-5.2",
+                            PolicyText = "Gratuitously graphic depictions of death, injury or gore are not allowed outside applications approved for mature fiction.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.69999999999999996,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 12,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "illicit",
+                            Kind = "Content",
+                            Name = "Illicit behavior",
+                            PolicyClause = "CP-6.1",
+                            PolicyText = "Advice or instructions that facilitate non-violent wrongdoing (fraud, theft, evading law enforcement) are not allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.59999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 13,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "illicit/violent",
+                            Kind = "Content",
+                            Name = "Violent illicit behavior",
+                            PolicyClause = "CP-6.2",
+                            PolicyText = "Advice or instructions that facilitate violent wrongdoing or the acquisition of weapons are prohibited.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 14,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "influence-operation",
+                            Kind = "Misuse",
+                            Name = "Influence operation",
+                            PolicyClause = "MU-1.1",
+                            PolicyText = "Coordinated generation of deceptive political or social content that misrepresents who is speaking (fake grassroots personas, mass comments, sockpuppet replies) is prohibited. Judge the campaign: look at the cluster and the actor, not one output.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.75,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 15,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "spam",
+                            Kind = "Misuse",
+                            Name = "Spam",
+                            PolicyClause = "MU-2.1",
+                            PolicyText = "Bulk unsolicited commercial content, fake reviews and search-engine spam are prohibited. One-off marketing copy written for the customer's own product is allowed.",
+                            ReviewSlaMinutes = 1440,
+                            SeverityWeight = 0.34999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 16,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "deceptive-health",
+                            Kind = "Misuse",
+                            Name = "Deceptive health claims",
+                            PolicyClause = "MU-2.2",
+                            PolicyText = "Marketing that claims a product cures, treats or prevents disease without evidence (miracle supplements, fake cures) is prohibited, even at low volume.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.59999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 17,
+                            BlurByDefault = false,
+                            IsActive = true,
+                            Key = "malware",
+                            Kind = "Misuse",
+                            Name = "Malware",
+                            PolicyClause = "MU-3.1",
+                            PolicyText = "Generating or improving code meant to gain unauthorized access, spread, evade detection or extort (ransomware, credential stealers, droppers) is prohibited. Defensive security work on the customer's own systems is allowed.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            UpdatedAt = 639028224000000000L,
+                            UpdatedBy = "seed",
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategoryVersion", b =>
@@ -1910,6 +2206,229 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("PolicyCategoryVersion");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 1,
+                            PolicyClause = "CP-1.1",
+                            PolicyText = "Sexually explicit descriptions intended to arouse are not allowed in applications that have not been approved for adult content. Sex education, medical and clinical discussion, and non-explicit romance are allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.5,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 2,
+                            PolicyClause = "CP-1.2",
+                            PolicyText = "Any sexual content involving a person under 18, real or fictional, is prohibited without exception. Confirmed violations are escalated to the incident team and reported as the law requires.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 1.0,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 3,
+                            PolicyClause = "CP-2.1",
+                            PolicyText = "Content that expresses, incites or promotes hatred based on a protected attribute (race, ethnicity, national origin, religion, gender, sexual orientation, disability, caste) is not allowed. Quoting hate to study, report on or counter it is allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.59999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 4L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 4,
+                            PolicyClause = "CP-2.2",
+                            PolicyText = "Hateful content that also threatens or calls for violence or serious harm against a protected group is prohibited and may lead to immediate key revocation.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 5L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 5,
+                            PolicyClause = "CP-3.1",
+                            PolicyText = "Content that demeans, insults or bullies an identifiable person is not allowed. Criticism of public figures' conduct and fiction without a real target are allowed.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.45000000000000001,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 6L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 6,
+                            PolicyClause = "CP-3.2",
+                            PolicyText = "Threats of violence or serious harm against an identifiable person, including doxxing that enables such harm, are prohibited.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.80000000000000004,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 7L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 7,
+                            PolicyClause = "CP-4.1",
+                            PolicyText = "Content that promotes, encourages or depicts self-harm (suicide, cutting, eating disorders) is not allowed. Recovery stories, prevention and supportive responses are allowed and should be labeled as no violation.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.69999999999999996,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 8L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 8,
+                            PolicyClause = "CP-4.2",
+                            PolicyText = "A user expressing intent to harm themselves is a safety priority: confirm whether the application responded with crisis resources; an application that encourages the act violates this clause.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 0.94999999999999996,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 9L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 9,
+                            PolicyClause = "CP-4.3",
+                            PolicyText = "Instructions or advice on how to self-harm or die by suicide are prohibited in every context.",
+                            ReviewSlaMinutes = 60,
+                            SeverityWeight = 0.94999999999999996,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 10L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 10,
+                            PolicyClause = "CP-5.1",
+                            PolicyText = "Content that glorifies violence or celebrates the suffering of others is not allowed. News, history, fiction and self-defense information are allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.55000000000000004,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 11L,
+                            BlurByDefault = true,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 11,
+                            PolicyClause = "CP-5.2",
+                            PolicyText = "Gratuitously graphic depictions of death, injury or gore are not allowed outside applications approved for mature fiction.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.69999999999999996,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 12L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 12,
+                            PolicyClause = "CP-6.1",
+                            PolicyText = "Advice or instructions that facilitate non-violent wrongdoing (fraud, theft, evading law enforcement) are not allowed.",
+                            ReviewSlaMinutes = 480,
+                            SeverityWeight = 0.59999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 13L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 13,
+                            PolicyClause = "CP-6.2",
+                            PolicyText = "Advice or instructions that facilitate violent wrongdoing or the acquisition of weapons are prohibited.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 14L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 14,
+                            PolicyClause = "MU-1.1",
+                            PolicyText = "Coordinated generation of deceptive political or social content that misrepresents who is speaking (fake grassroots personas, mass comments, sockpuppet replies) is prohibited. Judge the campaign: look at the cluster and the actor, not one output.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.75,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 15L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 15,
+                            PolicyClause = "MU-2.1",
+                            PolicyText = "Bulk unsolicited commercial content, fake reviews and search-engine spam are prohibited. One-off marketing copy written for the customer's own product is allowed.",
+                            ReviewSlaMinutes = 1440,
+                            SeverityWeight = 0.34999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 16L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 16,
+                            PolicyClause = "MU-2.2",
+                            PolicyText = "Marketing that claims a product cures, treats or prevents disease without evidence (miracle supplements, fake cures) is prohibited, even at low volume.",
+                            ReviewSlaMinutes = 720,
+                            SeverityWeight = 0.59999999999999998,
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 17L,
+                            BlurByDefault = false,
+                            ChangedAt = 639028224000000000L,
+                            ChangedBy = "seed",
+                            PolicyCategoryId = 17,
+                            PolicyClause = "MU-3.1",
+                            PolicyText = "Generating or improving code meant to gain unauthorized access, spread, evade detection or extort (ransomware, credential stealers, droppers) is prohibited. Defensive security work on the customer's own systems is allowed.",
+                            ReviewSlaMinutes = 240,
+                            SeverityWeight = 0.84999999999999998,
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.System.JobHeartbeat", b =>
@@ -2496,6 +3015,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany("Scores")
                         .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace ReviewConsole.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
@@ -523,6 +525,25 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlagClusterBand",
+                columns: table => new
+                {
+                    ClusterId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Band = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlagClusterBand", x => new { x.Band, x.Value, x.ClusterId });
+                    table.ForeignKey(
+                        name: "FK_FlagClusterBand_FlagCluster_ClusterId",
+                        column: x => x.ClusterId,
+                        principalTable: "FlagCluster",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1200,6 +1221,54 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 columns: new[] { "Id", "Version" },
                 values: new object[] { 1, 0L });
 
+            migrationBuilder.InsertData(
+                table: "PolicyCategory",
+                columns: new[] { "Id", "BlurByDefault", "IsActive", "Key", "Kind", "Name", "PolicyClause", "PolicyText", "ReviewSlaMinutes", "SeverityWeight", "UpdatedAt", "UpdatedBy", "Version" },
+                values: new object[,]
+                {
+                    { 1, true, true, "sexual", "Content", "Sexual content", "CP-1.1", "Sexually explicit descriptions intended to arouse are not allowed in applications that have not been approved for adult content. Sex education, medical and clinical discussion, and non-explicit romance are allowed.", 480, 0.5, 639028224000000000L, "seed", 1 },
+                    { 2, true, true, "sexual/minors", "Content", "Sexual content involving minors", "CP-1.2", "Any sexual content involving a person under 18, real or fictional, is prohibited without exception. Confirmed violations are escalated to the incident team and reported as the law requires.", 60, 1.0, 639028224000000000L, "seed", 1 },
+                    { 3, false, true, "hate", "Content", "Hate", "CP-2.1", "Content that expresses, incites or promotes hatred based on a protected attribute (race, ethnicity, national origin, religion, gender, sexual orientation, disability, caste) is not allowed. Quoting hate to study, report on or counter it is allowed.", 480, 0.59999999999999998, 639028224000000000L, "seed", 1 },
+                    { 4, false, true, "hate/threatening", "Content", "Hateful threats", "CP-2.2", "Hateful content that also threatens or calls for violence or serious harm against a protected group is prohibited and may lead to immediate key revocation.", 240, 0.84999999999999998, 639028224000000000L, "seed", 1 },
+                    { 5, false, true, "harassment", "Content", "Harassment", "CP-3.1", "Content that demeans, insults or bullies an identifiable person is not allowed. Criticism of public figures' conduct and fiction without a real target are allowed.", 720, 0.45000000000000001, 639028224000000000L, "seed", 1 },
+                    { 6, false, true, "harassment/threatening", "Content", "Threatening harassment", "CP-3.2", "Threats of violence or serious harm against an identifiable person, including doxxing that enables such harm, are prohibited.", 240, 0.80000000000000004, 639028224000000000L, "seed", 1 },
+                    { 7, true, true, "self-harm", "Content", "Self-harm", "CP-4.1", "Content that promotes, encourages or depicts self-harm (suicide, cutting, eating disorders) is not allowed. Recovery stories, prevention and supportive responses are allowed and should be labeled as no violation.", 240, 0.69999999999999996, 639028224000000000L, "seed", 1 },
+                    { 8, true, true, "self-harm/intent", "Content", "Self-harm intent", "CP-4.2", "A user expressing intent to harm themselves is a safety priority: confirm whether the application responded with crisis resources; an application that encourages the act violates this clause.", 60, 0.94999999999999996, 639028224000000000L, "seed", 1 },
+                    { 9, true, true, "self-harm/instructions", "Content", "Self-harm instructions", "CP-4.3", "Instructions or advice on how to self-harm or die by suicide are prohibited in every context.", 60, 0.94999999999999996, 639028224000000000L, "seed", 1 },
+                    { 10, false, true, "violence", "Content", "Violence", "CP-5.1", "Content that glorifies violence or celebrates the suffering of others is not allowed. News, history, fiction and self-defense information are allowed.", 480, 0.55000000000000004, 639028224000000000L, "seed", 1 },
+                    { 11, true, true, "violence/graphic", "Content", "Graphic violence", "CP-5.2", "Gratuitously graphic depictions of death, injury or gore are not allowed outside applications approved for mature fiction.", 480, 0.69999999999999996, 639028224000000000L, "seed", 1 },
+                    { 12, false, true, "illicit", "Content", "Illicit behavior", "CP-6.1", "Advice or instructions that facilitate non-violent wrongdoing (fraud, theft, evading law enforcement) are not allowed.", 480, 0.59999999999999998, 639028224000000000L, "seed", 1 },
+                    { 13, false, true, "illicit/violent", "Content", "Violent illicit behavior", "CP-6.2", "Advice or instructions that facilitate violent wrongdoing or the acquisition of weapons are prohibited.", 240, 0.84999999999999998, 639028224000000000L, "seed", 1 },
+                    { 14, false, true, "influence-operation", "Misuse", "Influence operation", "MU-1.1", "Coordinated generation of deceptive political or social content that misrepresents who is speaking (fake grassroots personas, mass comments, sockpuppet replies) is prohibited. Judge the campaign: look at the cluster and the actor, not one output.", 720, 0.75, 639028224000000000L, "seed", 1 },
+                    { 15, false, true, "spam", "Misuse", "Spam", "MU-2.1", "Bulk unsolicited commercial content, fake reviews and search-engine spam are prohibited. One-off marketing copy written for the customer's own product is allowed.", 1440, 0.34999999999999998, 639028224000000000L, "seed", 1 },
+                    { 16, false, true, "deceptive-health", "Misuse", "Deceptive health claims", "MU-2.2", "Marketing that claims a product cures, treats or prevents disease without evidence (miracle supplements, fake cures) is prohibited, even at low volume.", 720, 0.59999999999999998, 639028224000000000L, "seed", 1 },
+                    { 17, false, true, "malware", "Misuse", "Malware", "MU-3.1", "Generating or improving code meant to gain unauthorized access, spread, evade detection or extort (ransomware, credential stealers, droppers) is prohibited. Defensive security work on the customer's own systems is allowed.", 240, 0.84999999999999998, 639028224000000000L, "seed", 1 }
+                });
+
+            migrationBuilder.InsertData(
+                table: "PolicyCategoryVersion",
+                columns: new[] { "Id", "BlurByDefault", "ChangedAt", "ChangedBy", "PolicyCategoryId", "PolicyClause", "PolicyText", "ReviewSlaMinutes", "SeverityWeight", "Version" },
+                values: new object[,]
+                {
+                    { 1L, true, 639028224000000000L, "seed", 1, "CP-1.1", "Sexually explicit descriptions intended to arouse are not allowed in applications that have not been approved for adult content. Sex education, medical and clinical discussion, and non-explicit romance are allowed.", 480, 0.5, 1 },
+                    { 2L, true, 639028224000000000L, "seed", 2, "CP-1.2", "Any sexual content involving a person under 18, real or fictional, is prohibited without exception. Confirmed violations are escalated to the incident team and reported as the law requires.", 60, 1.0, 1 },
+                    { 3L, false, 639028224000000000L, "seed", 3, "CP-2.1", "Content that expresses, incites or promotes hatred based on a protected attribute (race, ethnicity, national origin, religion, gender, sexual orientation, disability, caste) is not allowed. Quoting hate to study, report on or counter it is allowed.", 480, 0.59999999999999998, 1 },
+                    { 4L, false, 639028224000000000L, "seed", 4, "CP-2.2", "Hateful content that also threatens or calls for violence or serious harm against a protected group is prohibited and may lead to immediate key revocation.", 240, 0.84999999999999998, 1 },
+                    { 5L, false, 639028224000000000L, "seed", 5, "CP-3.1", "Content that demeans, insults or bullies an identifiable person is not allowed. Criticism of public figures' conduct and fiction without a real target are allowed.", 720, 0.45000000000000001, 1 },
+                    { 6L, false, 639028224000000000L, "seed", 6, "CP-3.2", "Threats of violence or serious harm against an identifiable person, including doxxing that enables such harm, are prohibited.", 240, 0.80000000000000004, 1 },
+                    { 7L, true, 639028224000000000L, "seed", 7, "CP-4.1", "Content that promotes, encourages or depicts self-harm (suicide, cutting, eating disorders) is not allowed. Recovery stories, prevention and supportive responses are allowed and should be labeled as no violation.", 240, 0.69999999999999996, 1 },
+                    { 8L, true, 639028224000000000L, "seed", 8, "CP-4.2", "A user expressing intent to harm themselves is a safety priority: confirm whether the application responded with crisis resources; an application that encourages the act violates this clause.", 60, 0.94999999999999996, 1 },
+                    { 9L, true, 639028224000000000L, "seed", 9, "CP-4.3", "Instructions or advice on how to self-harm or die by suicide are prohibited in every context.", 60, 0.94999999999999996, 1 },
+                    { 10L, false, 639028224000000000L, "seed", 10, "CP-5.1", "Content that glorifies violence or celebrates the suffering of others is not allowed. News, history, fiction and self-defense information are allowed.", 480, 0.55000000000000004, 1 },
+                    { 11L, true, 639028224000000000L, "seed", 11, "CP-5.2", "Gratuitously graphic depictions of death, injury or gore are not allowed outside applications approved for mature fiction.", 480, 0.69999999999999996, 1 },
+                    { 12L, false, 639028224000000000L, "seed", 12, "CP-6.1", "Advice or instructions that facilitate non-violent wrongdoing (fraud, theft, evading law enforcement) are not allowed.", 480, 0.59999999999999998, 1 },
+                    { 13L, false, 639028224000000000L, "seed", 13, "CP-6.2", "Advice or instructions that facilitate violent wrongdoing or the acquisition of weapons are prohibited.", 240, 0.84999999999999998, 1 },
+                    { 14L, false, 639028224000000000L, "seed", 14, "MU-1.1", "Coordinated generation of deceptive political or social content that misrepresents who is speaking (fake grassroots personas, mass comments, sockpuppet replies) is prohibited. Judge the campaign: look at the cluster and the actor, not one output.", 720, 0.75, 1 },
+                    { 15L, false, 639028224000000000L, "seed", 15, "MU-2.1", "Bulk unsolicited commercial content, fake reviews and search-engine spam are prohibited. One-off marketing copy written for the customer's own product is allowed.", 1440, 0.34999999999999998, 1 },
+                    { 16L, false, 639028224000000000L, "seed", 16, "MU-2.2", "Marketing that claims a product cures, treats or prevents disease without evidence (miracle supplements, fake cures) is prohibited, even at low volume.", 720, 0.59999999999999998, 1 },
+                    { 17L, false, 639028224000000000L, "seed", 17, "MU-3.1", "Generating or improving code meant to gain unauthorized access, spread, evade detection or extort (ransomware, credential stealers, droppers) is prohibited. Defensive security work on the customer's own systems is allowed.", 240, 0.84999999999999998, 1 }
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKey_ApplicationId",
                 table: "ApiKey",
@@ -1441,9 +1510,19 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FlagCluster_LastSeenAt",
+                table: "FlagCluster",
+                column: "LastSeenAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FlagCluster_SimHash",
                 table: "FlagCluster",
                 column: "SimHash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlagClusterBand_ClusterId",
+                table: "FlagClusterBand",
+                column: "ClusterId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_FlagDecision_DecidedAt",
@@ -1533,6 +1612,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 name: "IX_IngestionError_ReceivedAt",
                 table: "IngestionError",
                 column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IngestionError_Source_Id",
+                table: "IngestionError",
+                columns: new[] { "Source", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Organization_ExternalId",
@@ -1698,6 +1782,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "FlagCategoryScore");
+
+            migrationBuilder.DropTable(
+                name: "FlagClusterBand");
 
             migrationBuilder.DropTable(
                 name: "GuidelineCategoryVersion");

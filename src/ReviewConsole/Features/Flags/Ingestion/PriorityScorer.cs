@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.PolicyCategories;
+
+namespace ReviewConsole.Features.Flags.Ingestion;
+
+/// <summary>
+/// Gathers the database inputs of <see cref="PriorityCalculator"/> for many flags in one operation
+/// (an ingestion batch, a refresh batch), caching per classifier version and per organization so a
+/// batch of a thousand flags costs a handful of queries, not thousands.
+/// </summary>
+public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, DateTimeOffset now)
+{
+    private readonly Dictionary<(string Name, string Version), IReadOnlyDictionary<string, PrecisionEstimate>> precision = [];
+    private readonly Dictionary<long, int> violations = [];
+
+    public PolicyTaxonomy Taxonomy => taxonomy;
+
+    public DateTimeOffset Now => now;
+
+    public async Task<PriorityBreakdown> ScoreAsync(
+        IReadOnlyList<CategoryScore> scores,
+        string classifierName,
+        string classifierVersion,
+        long organizationId,
+        int clusterSize,
+        DateTimeOffset createdAt,
+        DateTimeOffset slaDueAt,
+        CancellationToken cancellationToken)
+    {
+        var inputs = new PriorityInputs(
+            scores,
+            taxonomy.SeverityWeights,
+            await PrecisionAsync(classifierName, classifierVersion, cancellationToken),
+            await ViolationsAsync(organizationId, cancellationToken),
+            clusterSize,
+            createdAt,
+            slaDueAt,
+            now);
+        return PriorityCalculator.Compute(inputs);
+    }
+
+    /// <summary>The review deadline: creation time plus the strictest SLA among the flagged
+    /// categories (the top-scoring one when nothing was flagged).</summary>
+    public DateTimeOffset SlaDueAt(IReadOnlyList<CategoryScore> scores, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var drivers = scores.Where(s => s.Flagged).Select(s => s.Category).ToList();
+        if (drivers.Count == 0 && scores.Count > 0)
+        {
+            drivers.Add(scores.MaxBy(s => s.Score)!.Category);
+        }
+
+        return createdAt + taxonomy.SlaFor(drivers);
+    }
+
+    private async Task<IReadOnlyDictionary<string, PrecisionEstimate>> PrecisionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (precision.TryGetValue((name, version), out var cached))
+        {
+            return cached;
+        }
+
+        var counts = await db.Set<DecisionLabel>().AsNoTracking()
+            .Where(l => l.ClassifierName == name && l.ClassifierVersion == version && l.Outcome != LabelOutcome.FalseNegative)
+            .GroupBy(l => l.Category)
+            .Select(g => new { Category = g.Key, Labels = g.Count(), TruePositives = g.Count(l => l.Outcome == LabelOutcome.TruePositive) })
+            .ToListAsync(cancellationToken);
+        var estimates = counts.ToDictionary(c => c.Category, c => PrecisionEstimate.From(c.TruePositives, c.Labels), StringComparer.Ordinal);
+        precision[(name, version)] = estimates;
+        return estimates;
+    }
+
+    private async Task<int> ViolationsAsync(long organizationId, CancellationToken cancellationToken)
+    {
+        if (violations.TryGetValue(organizationId, out var cached))
+        {
+            return cached;
+        }
+
+        var count = await db.Set<FlagDecision>().AsNoTracking()
+            .Where(d => d.Verdict == Verdict.Violation)
+            .Join(db.Set<Flag>().Where(f => f.OrganizationId == organizationId), d => d.FlagId, f => f.Id, (d, f) => f.Id)
+            .Distinct()
+            .CountAsync(cancellationToken);
+        violations[organizationId] = count;
+        return count;
+    }
+}
