@@ -56,7 +56,7 @@ public sealed class SecurityStampTests : IDisposable
             adminId = await db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).SingleAsync();
         }
 
-        var result = await app.Services.GetRequiredService<UserAdminService>().SetDisabledAsync(leadId, disabled: true, adminId);
+        var result = await app.Services.GetRequiredService<UserAdminService>().SetDisabledAsync(leadId, disabled: true, new StaffUser(adminId, admin.Email));
         Assert.True(result.Succeeded, result.Message);
 
         using var after = await client.GetAsync(new Uri("/dashboard", UriKind.Relative));

@@ -1,10 +1,13 @@
 using AngleSharp.Html.Parser;
 using Bunit;
-using ReviewConsole.Features.Incidents;
+using ReviewConsole.Components.Shared;
+using ReviewConsole.Infrastructure.Web;
 
 namespace ReviewConsole.Tests.Incidents;
 
-public sealed class MarkdownRendererTests
+/// <summary>Retrospectives are staff Markdown rendered through SafeMarkdown: script payloads a staff
+/// member (or a compromised account) writes must stay inert.</summary>
+public sealed class RetrospectiveMarkdownTests
 {
     public static TheoryData<string> ScriptPayloads => new()
     {
@@ -22,9 +25,9 @@ public sealed class MarkdownRendererTests
 
     [Theory]
     [MemberData(nameof(ScriptPayloads))]
-    public void ToSafeHtml_ScriptPayload_RendersNoActiveContent(string payload)
+    public void ToHtml_ScriptPayload_RendersNoActiveContent(string payload)
     {
-        var html = MarkdownRenderer.ToSafeHtml("Intro\n\n" + payload + "\n\n**after**");
+        var html = SafeMarkdown.ToHtml("Intro\n\n" + payload + "\n\n**after**");
 
         // Parsed as a browser would: escaped payloads are harmless text, so look at elements and attributes.
         using var document = new HtmlParser().ParseDocument("<body>" + html + "</body>");
@@ -39,9 +42,9 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
-    public void ToSafeHtml_OrdinaryMarkdown_KeepsFormattingAndSafeLinks()
+    public void ToHtml_OrdinaryMarkdown_KeepsFormattingAndSafeLinks()
     {
-        var html = MarkdownRenderer.ToSafeHtml("## Impact\n\n- 18,420 generations\n- see [the runbook](https://example.test/runbook)\n\n| a | b |\n|---|---|\n| 1 | 2 |");
+        var html = SafeMarkdown.ToHtml("## Impact\n\n- 18,420 generations\n- see [the runbook](https://example.test/runbook)\n\n| a | b |\n|---|---|\n| 1 | 2 |");
 
         Assert.Contains("<h2", html, StringComparison.Ordinal);
         Assert.Contains("<li>18,420 generations</li>", html, StringComparison.Ordinal);
@@ -56,7 +59,7 @@ public sealed class MarkdownRendererTests
     {
         using var context = new BunitContext();
 
-        var cut = context.Render<SafeMarkdownView>(p => p.Add(x => x.Markdown, payload + "\n\nplain text").Add(x => x.TestId, "md"));
+        var cut = context.Render<SafeMarkdownView>(p => p.Add(x => x.Text, payload + "\n\nplain text").Add(x => x.TestId, "md"));
 
         Assert.Empty(cut.FindAll("script, iframe, img, svg, object, embed"));
         Assert.All(cut.FindAll("*"), element =>
