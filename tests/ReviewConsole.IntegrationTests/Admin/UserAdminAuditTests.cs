@@ -64,12 +64,12 @@ public sealed class UserAdminAuditTests : IDisposable
     public async Task DisableUser_OpenSession_EndsAfterRevalidationInterval()
     {
         using var reviewer = await factory.CreateSignedInAsync(Roles.Reviewer);
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync(new Uri("/flags", UriKind.Relative))).StatusCode);
         var (service, admin) = await AdminAsync();
 
         await service.SetDisabledAsync(await UserIdAsync(Roles.Reviewer), true, admin);
         factory.Clock!.Advance(TimeSpan.FromSeconds(31));
-        var after = await reviewer.GetAsync(new Uri("/", UriKind.Relative));
+        var after = await reviewer.GetAsync(new Uri("/flags", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.Contains("/Account/Login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);

@@ -33,7 +33,7 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/use-cases"] = Policies.UseCases,
         ["/use-cases/new"] = Policies.UseCases,
         ["/use-cases/{Id:long}"] = Policies.UseCases,
-        ["/api/v1/use-cases"] = ApiToken,
+        ["/api/v1/use-cases/"] = ApiToken,
         ["/api/v1/use-cases/{id:long}"] = ApiToken,
         ["/admin/guidelines"] = Policies.Admin,
         ["/statistics"] = Policies.Dashboard,

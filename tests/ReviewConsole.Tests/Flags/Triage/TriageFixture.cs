@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReviewConsole.Data.Flags;
@@ -104,22 +105,24 @@ public sealed class TriageFixture : IDisposable
         return cluster.Id;
     }
 
+    /// <summary>Sets a category's blur and clause, creating it when the seeded taxonomy lacks it.</summary>
     public async Task PolicyAsync(string key, bool blur = false, string clause = "CP-1")
     {
         await using var db = Database.CreateContext();
-        db.Add(new PolicyCategory
+        var category = await db.Set<PolicyCategory>().SingleOrDefaultAsync(c => c.Key == key);
+        if (category is null)
         {
-            Key = key,
-            Name = key.ToUpperInvariant(),
-            Kind = PolicyCategoryKind.Content,
-            SeverityWeight = 0.5,
-            ReviewSlaMinutes = 240,
-            BlurByDefault = blur,
-            PolicyText = $"Do not generate {key} content.",
-            PolicyClause = clause,
-            UpdatedAt = Clock.GetUtcNow(),
-            UpdatedBy = "test",
-        });
+            category = new PolicyCategory { Key = key, Name = key.ToUpperInvariant(), Kind = PolicyCategoryKind.Content };
+            db.Add(category);
+        }
+
+        category.SeverityWeight = 0.5;
+        category.ReviewSlaMinutes = 240;
+        category.BlurByDefault = blur;
+        category.PolicyText = $"Do not generate {key} content.";
+        category.PolicyClause = clause;
+        category.UpdatedAt = Clock.GetUtcNow();
+        category.UpdatedBy = "test";
         await db.SaveChangesAsync();
     }
 
