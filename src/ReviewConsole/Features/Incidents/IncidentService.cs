@@ -27,13 +27,33 @@ public sealed partial class IncidentService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(by);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await EnsureEditorAsync(db, by, cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var id = await OpenCoreAsync(db, request, by, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// Opens an incident inside the caller's transaction, for a reviewer's "open incident" decision:
+    /// the reviewer raises it (and is recorded as its opener); incident responders take it from there.
+    /// </summary>
+    public Task<long> OpenFromDecisionAsync(AppDbContext db, OpenIncidentRequest request, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(by);
+        return OpenCoreAsync(db, request, by, cancellationToken);
+    }
+
+    private async Task<long> OpenCoreAsync(AppDbContext db, OpenIncidentRequest request, StaffUser by, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrWhiteSpace(request.Title))
         {
             throw new IncidentRuleException("An incident needs a title.");
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await EnsureEditorAsync(db, by, cancellationToken);
         var now = clock.GetUtcNow();
         var backfilled = request.AcknowledgedAt is not null || request.MitigatedAt is not null || request.ResolvedAt is not null
             || (request.DetectedAt is { } d && d < now.AddMinutes(-5));
@@ -70,7 +90,6 @@ public sealed partial class IncidentService(
             : incident.AcknowledgedAt is not null ? IncidentStatus.Acknowledged
             : IncidentStatus.Detected;
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Add(incident);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -117,7 +136,6 @@ public sealed partial class IncidentService(
         await audit.AppendAsync(db, by, new AuditEntry(
             "incident.opened", "Incident", Id(incident), $"{IncidentRules.Label(incident.Severity)} {incident.Title}",
             AfterJson: Snapshot(incident)), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return incident.Id;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -137,6 +138,29 @@ public sealed class FlagDecisionServiceTests : IDisposable
         Assert.Equal(DecisionAction.OpenIncident, (await db.Set<FlagDecision>().SingleAsync(d => d.FlagId == a)).Action);
         var fp = await db.Set<DecisionLabel>().SingleAsync(l => l.FlagId == b);
         Assert.Equal(LabelOutcome.FalsePositive, fp.Outcome);
+    }
+
+    [Fact]
+    public async Task Decide_OpenIncident_OpensAnIncidentWithTheFlagAsEvidenceInTheSameTransaction()
+    {
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default);
+
+        var outcome = await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, Violation(DecisionAction.OpenIncident, "hate"), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.NotNull(outcome.IncidentId);
+        Assert.Contains($"incident #{outcome.IncidentId} opened", outcome.Message);
+        await using var db = fixture.Database.CreateContext();
+        var incident = await db.Set<Incident>().SingleAsync();
+        Assert.Equal(outcome.IncidentId, incident.Id);
+        Assert.Equal(DetectionSource.Reviewer, incident.DetectionSource);
+        Assert.Equal(alice.Name, incident.OpenedBy);
+        var links = await db.Set<IncidentLink>().Where(l => l.IncidentId == incident.Id).ToListAsync();
+        Assert.Contains(links, l => l.Type == IncidentLinkType.Flag && l.TargetId == flag);
+        Assert.Contains(links, l => l.Type == IncidentLinkType.Organization && l.TargetId == actor.OrganizationId);
+        Assert.Contains(await db.Set<AuditEvent>().Select(e => e.Kind).ToListAsync(), k => k == "incident.opened");
     }
 
     [Fact]

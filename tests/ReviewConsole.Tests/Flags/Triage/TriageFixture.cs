@@ -7,6 +7,7 @@ using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Flags.Queue;
+using ReviewConsole.Features.Incidents;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Testing;
@@ -25,7 +26,8 @@ public sealed class TriageFixture : IDisposable
         Wellness = new WellnessService(Database.Factory, audit, Clock, Options.Create(wellnessOptions ?? new WellnessOptions()));
         Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions);
         Triage = new FlagTriageService(Database.Factory, audit, Clock, triageOptions);
-        Decisions = new FlagDecisionService(Database.Factory, Claims, new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions())), audit, Clock, triageOptions);
+        var enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
+        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, new IncidentService(Database.Factory, audit, enforcement, Clock), audit, Clock, triageOptions);
         Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triageOptions);
     }
 

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Incidents;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
@@ -19,7 +21,7 @@ public sealed record DecideFlagRequest(
     string PolicyClause,
     string Reason);
 
-public sealed record DecisionOutcome(bool Succeeded, string Message, int FlagsDecided = 0, int EnforcementActions = 0);
+public sealed record DecisionOutcome(bool Succeeded, string Message, int FlagsDecided = 0, int EnforcementActions = 0, long? IncidentId = null);
 
 /// <summary>How much a cluster decision would touch, shown before it is confirmed.</summary>
 public sealed record ClusterPreview(long ClusterId, int Flags, int Organizations, int Applications, int Keys, int HeldByOthers);
@@ -33,6 +35,7 @@ public sealed class FlagDecisionService(
     IDbContextFactory<AppDbContext> dbFactory,
     FlagClaimService claims,
     EnforcementService enforcement,
+    IncidentService incidents,
     AuditLog audit,
     TimeProvider clock,
     IOptions<FlagsTriageOptions> options)
@@ -100,8 +103,9 @@ public sealed class FlagDecisionService(
             request.Reason,
             AfterJson: DecisionJson(decision)), cancellationToken);
         var actions = await RequestEnforcementAsync(db, [flag], decision, request, user, cancellationToken);
+        var incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new DecisionOutcome(true, Summary(request, 1, actions), 1, actions);
+        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
     }
 
     public async Task<ClusterPreview> PreviewClusterAsync(StaffUser user, TriageRights rights, long clusterId, CancellationToken cancellationToken)
@@ -179,8 +183,9 @@ public sealed class FlagDecisionService(
             request.Reason,
             AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), cancellationToken);
         var actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, cancellationToken);
+        var incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, cancellationToken, clusterId);
         await transaction.CommitAsync(cancellationToken);
-        return new DecisionOutcome(true, Summary(request, flags.Count, actions), flags.Count, actions);
+        return new DecisionOutcome(true, Summary(request, flags.Count, actions, incidentId), flags.Count, actions, incidentId);
     }
 
     /// <summary>TP/FP for every category the classifier flagged, FN for confirmed categories it missed.
@@ -259,7 +264,7 @@ public sealed class FlagDecisionService(
             DecisionAction.RevokeKey => (EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), null),
             DecisionAction.SuspendApp => (EnforcementKind.SuspendApplication, EnforcementTargetType.Application, flags.Select(f => f.ApplicationId), null),
             DecisionAction.SuspendOrg => (EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), (string?)null),
-            // None, and OpenIncident (recorded on the decision until incidents exist), request nothing.
+            // None requests nothing; OpenIncident opens an incident instead (OpenIncidentAsync).
             _ => ((EnforcementKind?)null, default(EnforcementTargetType), Enumerable.Empty<long>(), (string?)null),
         };
         if (kind is null)
@@ -279,7 +284,35 @@ public sealed class FlagDecisionService(
         return created.Count;
     }
 
-    private static string Summary(DecideFlagRequest request, int flags, int actions)
+    /// <summary>"Open incident": the incident is opened in the decision's transaction, linked to the
+    /// flags (and cluster) as evidence and to the organization, so it cannot exist without its decision.</summary>
+    private async Task<long?> OpenIncidentAsync(AppDbContext db, List<Flag> flags, FlagDecision decision, DecideFlagRequest request, StaffUser user, CancellationToken cancellationToken, long? clusterId = null)
+    {
+        if (request.Action != DecisionAction.OpenIncident)
+        {
+            return null;
+        }
+
+        var first = flags[0];
+        var organizations = flags.Select(f => f.OrganizationId).Distinct().ToList();
+        var categories = string.Join(", ", request.ConfirmedCategories);
+        var scope = flags.Count == 1 ? $"flag {first.Id}" : $"{flags.Count} flags of cluster {clusterId}";
+        return await incidents.OpenFromDecisionAsync(db, new OpenIncidentRequest
+        {
+            Title = $"{categories} from {scope}",
+            Summary = $"Opened by {user.Name} from decision {decision.Id} ({request.PolicyClause.Trim()}): {request.Reason.Trim()}",
+            Severity = Severity.Sev3,
+            DetectionSource = DetectionSource.Reviewer,
+            GenerationsAffected = flags.Count,
+            OrganizationsAffected = organizations.Count,
+            DetectedAt = clock.GetUtcNow(),
+            FlagIds = flags.Select(f => f.Id).ToList(),
+            ClusterId = clusterId,
+            OrganizationId = organizations.Count == 1 ? organizations[0] : null,
+        }, user, cancellationToken);
+    }
+
+    private static string Summary(DecideFlagRequest request, int flags, int actions, long? incidentId)
     {
         var what = request.Verdict switch
         {
@@ -288,7 +321,7 @@ public sealed class FlagDecisionService(
             _ => "Escalated to Leads",
         };
         var scope = flags == 1 ? "" : $" on {flags} flags";
-        var effect = actions > 0 ? $"; {actions} enforcement action(s) requested" : request.Action == DecisionAction.OpenIncident ? "; open incident recorded" : "";
+        var effect = actions > 0 ? $"; {actions} enforcement action(s) requested" : incidentId is { } incident ? $"; incident #{incident} opened" : "";
         return what + scope + effect + ".";
     }
 
