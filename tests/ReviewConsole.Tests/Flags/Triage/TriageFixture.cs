@@ -7,8 +7,8 @@ using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Flags.Queue;
-using ReviewConsole.Features.Incidents;
 using ReviewConsole.Features.Flags.Triage;
+using ReviewConsole.Features.Incidents;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Testing;
 
