@@ -61,6 +61,22 @@ public sealed class FlagTriagePageTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_OpenFlag_AuditsTheDataAccessOnce()
+    {
+        await using var ctx = NewContext();
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+
+        var cut = ctx.Render<FlagTriagePage>(p => p.Add(c => c.Id, flag));
+        cut.WaitForElement("[data-testid=flag-content]");
+        cut.Render();
+
+        await using var db = fixture.Database.CreateContext();
+        var opened = await db.Set<AuditEvent>().SingleAsync(e => e.Kind == "flag.opened");
+        Assert.Equal((alice.Id, flag.ToString(System.Globalization.CultureInfo.InvariantCulture)), (opened.ActorId, opened.TargetId));
+    }
+
+    [Fact]
     public async Task Render_ReviewerUnblurredTheCategory_ShowsContentUnblurred()
     {
         await using var ctx = NewContext();

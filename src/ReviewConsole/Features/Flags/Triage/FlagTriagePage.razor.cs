@@ -200,6 +200,12 @@ public sealed partial class FlagTriagePage
     {
         details = await Triage.GetAsync(Id, user, cts.Token);
         loadedId = Id;
+        if (details is not null && RendererInfo.IsInteractive)
+        {
+            // Data access is audited: who opened which flag's full text (once per open, not per prerender).
+            await Triage.RecordOpenedAsync(details.Id, user, cts.Token);
+        }
+
         // Opening a flag counts as reviewing, whether it came by keyboard or by mouse.
         Session.RecordActivity(TimeSpan.FromMinutes(Wellness.Options.ContinuousGapMinutes));
         notFound = details is null;

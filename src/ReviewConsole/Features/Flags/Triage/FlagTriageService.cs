@@ -91,6 +91,15 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
             decisions);
     }
 
+    /// <summary>Records that <paramref name="viewer"/> opened the flag's full text (data access).</summary>
+    public async Task RecordOpenedAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await audit.AppendAsync(db, viewer, new AuditEntry(
+            "flag.opened", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Opened the full text of flag {flagId}"), cancellationToken);
+    }
+
     /// <summary>Records that <paramref name="viewer"/> chose to unblur the flag's content (data access).</summary>
     public async Task RecordRevealAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
     {
