@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
+using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Infrastructure.Identity;
@@ -88,6 +90,36 @@ public sealed class ActorServiceTests : IDisposable
         Assert.Single(org.Applications);
         Assert.Equal(2, org.Keys.Count);
         Assert.Null(await Actors.GetAsync(ActorKind.Application, 9999, default));
+    }
+
+    [Fact]
+    public async Task Get_OrganizationWithUseCaseAndIncident_ShowsBothOnTheTimeline()
+    {
+        var ids = await SeedAsync();
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = database.CreateContext())
+        {
+            var category = new GuidelineCategory { Key = "support", Name = "Customer support", UpdatedAt = now };
+            db.Add(category);
+            await db.SaveChangesAsync();
+            db.Add(new UseCaseSubmission { Name = "Helpdesk bot", OrganizationId = ids.OrganizationId, ApplicationId = ids.ApplicationId, CategoryId = category.Id, SubmittedAt = now.AddDays(-3), LastSubmittedAt = now.AddDays(-3), SlaDueAt = now });
+            var incident = new Incident { Title = "Spam wave", OpenedBy = "lead", DetectedAt = now.AddHours(-5), OpenedAt = now.AddHours(-5), LastUpdateAt = now };
+            db.Add(incident);
+            await db.SaveChangesAsync();
+            db.Add(new IncidentLink { IncidentId = incident.Id, Type = IncidentLinkType.Organization, TargetId = ids.OrganizationId, LinkedBy = "lead", LinkedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        var org = await Actors.GetAsync(ActorKind.Organization, ids.OrganizationId, default);
+        var key = await Actors.GetAsync(ActorKind.ApiKey, ids.ApiKeyId, default);
+
+        Assert.NotNull(org);
+        Assert.Contains(org.Timeline, e => e.Kind == "Use case" && e.Title.Contains("Helpdesk bot", StringComparison.Ordinal));
+        Assert.Contains(org.Timeline, e => e.Kind == "Incident" && e.Title.Contains("Spam wave", StringComparison.Ordinal) && e.Href!.StartsWith("/incidents/", StringComparison.Ordinal));
+        // A key shows its application's use case; the incident named the organization, not the key.
+        Assert.NotNull(key);
+        Assert.Contains(key.Timeline, e => e.Kind == "Use case");
+        Assert.DoesNotContain(key.Timeline, e => e.Kind == "Incident");
     }
 
     [Fact]

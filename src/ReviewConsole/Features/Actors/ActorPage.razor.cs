@@ -136,6 +136,8 @@ public sealed partial class ActorPage
         "Enforcement" => Color.Error,
         "Strike" => Color.Secondary,
         "Appeal" => Color.Success,
+        "Use case" => Color.Primary,
+        "Incident" => Color.Dark,
         _ => Color.Default,
     };
 

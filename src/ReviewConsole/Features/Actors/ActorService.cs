@@ -5,6 +5,8 @@ using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
+using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Infrastructure.Identity;
@@ -321,6 +323,47 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
             }
         }
 
+        entries.AddRange(await UseCaseEntriesAsync(db, kind, id, cancellationToken));
+        entries.AddRange(await IncidentEntriesAsync(db, kind, id, cancellationToken));
         return entries.OrderByDescending(e => e.At).Take(TimelineLimit * 2).ToList();
+    }
+
+    /// <summary>Use-case submissions of the organization or application (a key shows its application's).</summary>
+    private static async Task<IEnumerable<TimelineEntry>> UseCaseEntriesAsync(AppDbContext db, ActorKind kind, long id, CancellationToken cancellationToken)
+    {
+        var submissions = db.Set<UseCaseSubmission>().AsNoTracking();
+        submissions = kind switch
+        {
+            ActorKind.Organization => submissions.Where(u => u.OrganizationId == id),
+            ActorKind.Application => submissions.Where(u => u.ApplicationId == id),
+            _ => submissions.Where(u => db.Set<ApiKey>().Any(k => k.Id == id && k.ApplicationId == u.ApplicationId)),
+        };
+        var found = await submissions.OrderByDescending(u => u.SubmittedAt).Take(TimelineLimit)
+            .Select(u => new { u.Id, u.Name, u.SubmittedAt, u.State })
+            .ToListAsync(cancellationToken);
+        var ids = found.Select(u => u.Id).ToList();
+        var decisions = await db.Set<UseCaseDecision>().AsNoTracking().Where(d => ids.Contains(d.SubmissionId))
+            .Select(d => new { d.SubmissionId, d.Kind, d.DecidedAt, d.DecidedByName, d.GuidelineClause })
+            .ToListAsync(cancellationToken);
+        var names = found.ToDictionary(u => u.Id, u => u.Name);
+        return found.Select(u => new TimelineEntry(u.SubmittedAt, "Use case", $"Use case submitted: {u.Name}", $"#{u.Id} · now {u.State}", "/use-cases/" + u.Id.ToString(CultureInfo.InvariantCulture), "apps"))
+            .Concat(decisions.Select(d => new TimelineEntry(d.DecidedAt, "Use case", $"Use case decision: {d.Kind}", $"{names[d.SubmissionId]} by {d.DecidedByName}" + (string.IsNullOrEmpty(d.GuidelineClause) ? "" : $" · {d.GuidelineClause}"), "/use-cases/" + d.SubmissionId.ToString(CultureInfo.InvariantCulture), "apps")));
+    }
+
+    /// <summary>Incidents that name this actor as linked.</summary>
+    private static async Task<IEnumerable<TimelineEntry>> IncidentEntriesAsync(AppDbContext db, ActorKind kind, long id, CancellationToken cancellationToken)
+    {
+        var linkType = kind switch
+        {
+            ActorKind.Organization => IncidentLinkType.Organization,
+            ActorKind.Application => IncidentLinkType.Application,
+            _ => IncidentLinkType.ApiKey,
+        };
+        var incidentIds = db.Set<IncidentLink>().Where(l => l.Type == linkType && l.TargetId == id).Select(l => l.IncidentId);
+        var incidents = await db.Set<Incident>().AsNoTracking().Where(i => incidentIds.Contains(i.Id))
+            .OrderByDescending(i => i.DetectedAt).Take(TimelineLimit)
+            .Select(i => new { i.Id, i.Title, i.Severity, i.Status, i.DetectedAt })
+            .ToListAsync(cancellationToken);
+        return incidents.Select(i => new TimelineEntry(i.DetectedAt, "Incident", $"Incident {i.Severity}: {i.Title}", $"#{i.Id} · {i.Status}", "/incidents/" + i.Id.ToString(CultureInfo.InvariantCulture), "warning"));
     }
 }
