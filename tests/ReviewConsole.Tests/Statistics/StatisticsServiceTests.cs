@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Incidents;
@@ -70,6 +71,10 @@ public sealed class StatisticsServiceTests : IDisposable
             flags,reviewed,4
             decisions,total,5
             enforcement,in-effect,3
+            appeals,filed,0
+            appeals,decided,0
+            appeals,overturned,0
+            appeals,overturn-rate-percent,withheld (<3 decided)
             flags-by-category,hate,3
             flags-by-category,malware,<3
             flags-by-category,spam,<3
@@ -110,6 +115,42 @@ public sealed class StatisticsServiceTests : IDisposable
         Assert.False(categories["hate"].GetProperty("suppressed").GetBoolean());
         Assert.Equal(JsonValueKind.Null, categories["malware"].GetProperty("value").ValueKind);
         Assert.True(categories["malware"].GetProperty("suppressed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Compute_Appeals_CountsFilingsAndDecisionsInThePeriodWithOverturnRate()
+    {
+        await using (var db = database.CreateContext())
+        {
+            var actor = await new ActorRegistry(TimeProvider.System).EnsureAsync(db, new ActorRef("org_appeals", "app_appeals", "key_appeals"), default);
+            DateTimeOffset At(int month, int day) => new(2026, month, day, 12, 0, 0, TimeSpan.Zero);
+            Appeal NewAppeal(int n, DateTimeOffset filed, AppealState state, DateTimeOffset? decided)
+            {
+                var action = new EnforcementAction { Kind = EnforcementKind.RevokeKey, State = EnforcementState.Succeeded, TargetId = actor.ApiKeyId, OrganizationId = actor.OrganizationId, RequestedBy = "r", RequestedAt = filed.AddDays(-1), IdempotencyKey = $"appeal-{n}" };
+                db.Add(action);
+                db.SaveChanges();
+                return new Appeal { EnforcementActionId = action.Id, OrganizationId = actor.OrganizationId, Text = "We disagree.", SubmittedBy = "org", SubmittedAt = filed, DueAt = filed.AddDays(3), State = state, DecidedAt = decided, DecidedBy = decided is null ? null : "lead" };
+            }
+
+            // Filed in April: A1, A2, A3, A5 (A4 was filed in March) → 4.
+            // Decided in April: A1 overturned, A2 upheld, A4 overturned (A3 is decided in May, A5 open) → 3, of which 2 overturned.
+            db.AddRange(
+                NewAppeal(1, At(4, 2), AppealState.Overturned, At(4, 3)),
+                NewAppeal(2, At(4, 5), AppealState.Upheld, At(4, 6)),
+                NewAppeal(3, At(4, 10), AppealState.Overturned, At(5, 2)),
+                NewAppeal(4, At(3, 30), AppealState.Overturned, At(4, 1)),
+                NewAppeal(5, At(4, 20), AppealState.Open, null));
+            await db.SaveChangesAsync();
+        }
+
+        var stats = await service.ComputeAsync(From, To, default);
+        var rows = service.Publish(stats);
+
+        Assert.Equal((4, 3, 2), (stats.AppealsFiled, stats.AppealsDecided, stats.AppealsOverturned));
+        // 2 of 3 → 66.7 %; 3 decided reaches the threshold of 3, so the rate is published, while the count 2 is not.
+        Assert.Equal(66.7, stats.OverturnRatePercent);
+        Assert.Equal("66.7", rows.Single(r => r.Section == "appeals" && r.Key == "overturn-rate-percent").Display);
+        Assert.True(rows.Single(r => r.Section == "appeals" && r.Key == "overturned").Suppressed);
     }
 
     [Fact]

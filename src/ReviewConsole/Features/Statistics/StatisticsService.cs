@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Incidents;
@@ -49,6 +50,11 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
         var byTypeRaw = await incidents.GroupBy(i => i.MisuseType).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var bySeverityRaw = await incidents.GroupBy(i => i.Severity).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
 
+        var appealsFiled = await db.Set<Appeal>().CountAsync(a => a.SubmittedAt >= from && a.SubmittedAt < to, cancellationToken);
+        var appealsDecided = db.Set<Appeal>().Where(a => a.DecidedAt != null && a.DecidedAt >= from && a.DecidedAt < to && a.State != AppealState.Open);
+        var decidedAppeals = await appealsDecided.CountAsync(cancellationToken);
+        var overturned = await appealsDecided.CountAsync(a => a.State == AppealState.Overturned, cancellationToken);
+
         // Durations are computed in memory: date arithmetic differs between SQLite (ticks) and SQL Server.
         var flagToDecision = await (from d in decisions
                                     join f in db.Set<Flag>() on d.FlagId equals f.Id
@@ -82,7 +88,10 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
             inEffect,
             Sorted(byTypeRaw.Select(x => new StatCount(IncidentRules.Label(x.Key), x.Count))),
             bySeverityRaw.OrderBy(x => x.Key).Select(x => new StatCount(IncidentRules.Label(x.Key), x.Count)).ToList(),
-            [Median(FlagToDecision, firstDecisions), Median(DecisionToEnforcement, decisionToEffect), Median(IncidentDetectToMitigate, detectToMitigate)]);
+            [Median(FlagToDecision, firstDecisions), Median(DecisionToEnforcement, decisionToEffect), Median(IncidentDetectToMitigate, detectToMitigate)],
+            appealsFiled,
+            decidedAppeals,
+            overturned);
     }
 
     /// <summary>The statistics as publishable rows: counts from 1 to below the threshold and medians
@@ -102,6 +111,13 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
         Count("flags", "reviewed", stats.FlagsReviewed);
         Count("decisions", "total", stats.Decisions);
         Count("enforcement", "in-effect", stats.EnforcementInEffect);
+        Count("appeals", "filed", stats.AppealsFiled);
+        Count("appeals", "decided", stats.AppealsDecided);
+        Count("appeals", "overturned", stats.AppealsOverturned);
+        // A rate over a handful of appeals would reveal individual outcomes: withheld like small counts.
+        var rateSuppressed = stats.AppealsDecided < threshold || stats.OverturnRatePercent is null;
+        rows.Add(new PublishedRow("appeals", "overturn-rate-percent", rateSuppressed ? null : stats.OverturnRatePercent, rateSuppressed,
+            rateSuppressed ? $"withheld (<{threshold} decided)" : stats.OverturnRatePercent!.Value.ToString("0.#", CultureInfo.InvariantCulture)));
         foreach (var (section, counts) in new[]
         {
             ("flags-by-category", stats.FlagsByCategory),
