@@ -204,6 +204,7 @@ public enum TimelineEntryKind
     EnforcementOutcome,
     Retrospective,
     ActionItem,
+    Appeal,
 }
 
 /// <summary>An entry of the incident's timeline: automatic ones and responders' notes.</summary>

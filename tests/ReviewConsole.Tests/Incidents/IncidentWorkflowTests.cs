@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Incidents;
@@ -312,6 +313,46 @@ public sealed class IncidentWorkflowTests : IDisposable
         Assert.Equal(Start.AddMinutes(9), details.Incident.MitigatedAt);
         Assert.Single(details.Timeline, t => t.Kind == TimelineEntryKind.EnforcementOutcome);
         Assert.Equal("ReviewConsole", details.StatusHistory[^1].ChangedBy);
+    }
+
+    [Fact]
+    public async Task MonitorJob_AppealAgainstLinkedAction_AddsFiledAndDecidedEntriesOnce()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        ActorIds actor;
+        await using (var db = database.CreateContext())
+        {
+            actor = await new ActorRegistry(clock).EnsureAsync(db, new ActorRef("org_p", "app_p", "key_p"), default);
+        }
+
+        var id = await service.OpenAsync(new OpenIncidentRequest { Title = "x", ApiKeyId = actor.ApiKeyId }, responder, default);
+        var actionIds = await service.RequestEnforcementAsync(id, new IncidentEnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [actor.ApiKeyId], null, "revoke"), responder, default);
+        Appeal appeal;
+        await using (var db = database.CreateContext())
+        {
+            appeal = new Appeal { EnforcementActionId = actionIds[0], OrganizationId = actor.OrganizationId, Text = "Our key was shared by a contractor.", SubmittedBy = "org", SubmittedAt = Start.AddHours(1), DueAt = Start.AddDays(3), State = AppealState.Open };
+            db.Add(appeal);
+            await db.SaveChangesAsync();
+        }
+
+        var job = new MonitorIncidentsJob(database.Factory, new AuditLog(clock), clock, Options.Create(new IncidentsOptions()));
+        await job.RecordAppealsAsync(default);
+        await job.RecordAppealsAsync(default);
+        await using (var db = database.CreateContext())
+        {
+            await db.Set<Appeal>().Where(p => p.Id == appeal.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.State, AppealState.Overturned)
+                .SetProperty(p => p.DecidedAt, Start.AddHours(5))
+                .SetProperty(p => p.DecidedBy, "lee@example.test"));
+        }
+
+        await job.RecordAppealsAsync(default);
+        await job.RecordAppealsAsync(default);
+
+        var appeals = (await service.GetAsync(id, default))!.Timeline.Where(t => t.Kind == TimelineEntryKind.Appeal).OrderBy(t => t.At).ToList();
+        Assert.Equal(2, appeals.Count);
+        Assert.StartsWith($"Appeal #{appeal.Id} filed against enforcement action #{actionIds[0]}", appeals[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith($"Appeal #{appeal.Id} overturned by lee@example.test", appeals[1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

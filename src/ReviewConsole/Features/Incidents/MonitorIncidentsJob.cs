@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
@@ -25,7 +26,73 @@ public sealed class MonitorIncidentsJob(IDbContextFactory<AppDbContext> dbFactor
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await RecordEnforcementOutcomesAsync(cancellationToken);
+        await RecordAppealsAsync(cancellationToken);
         await MarkStaleAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appeals against the incident's enforcement actions reach its timeline: one entry when filed,
+    /// one when decided. Each entry's text starts with a stable key ("Appeal #N filed" / "Appeal #N
+    /// upheld|overturned"), so reruns and a second node add nothing twice (the incident's version is
+    /// claimed as for enforcement outcomes).
+    /// </summary>
+    public async Task RecordAppealsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var appeals = await (from l in db.Set<IncidentLink>()
+                             join p in db.Set<Appeal>() on l.TargetId equals p.EnforcementActionId
+                             join i in db.Set<Incident>() on l.IncidentId equals i.Id
+                             where l.Type == IncidentLinkType.EnforcementAction && i.Status != IncidentStatus.Closed
+                             select new { l.IncidentId, Appeal = p }).ToListAsync(cancellationToken);
+        foreach (var group in appeals.GroupBy(x => x.IncidentId))
+        {
+            var existing = await db.Set<IncidentTimelineEntry>().AsNoTracking()
+                .Where(t => t.IncidentId == group.Key && t.Kind == TimelineEntryKind.Appeal)
+                .Select(t => t.Text).ToListAsync(cancellationToken);
+            var entries = new List<IncidentTimelineEntry>();
+            foreach (var p in group.Select(x => x.Appeal))
+            {
+                var filed = string.Create(CultureInfo.InvariantCulture, $"Appeal #{p.Id} filed");
+                if (!existing.Any(t => t.StartsWith(filed + " ", StringComparison.Ordinal)))
+                {
+                    entries.Add(new IncidentTimelineEntry { IncidentId = group.Key, Kind = TimelineEntryKind.Appeal, At = p.SubmittedAt, Author = StaffUser.System.Name, Text = $"{filed} against enforcement action #{p.EnforcementActionId} ({p.Source}).", EnforcementActionId = p.EnforcementActionId });
+                }
+
+                if (p.State != AppealState.Open && p.DecidedAt is { } decidedAt)
+                {
+                    var decided = string.Create(CultureInfo.InvariantCulture, $"Appeal #{p.Id} {p.State.ToString().ToLowerInvariant()}");
+                    if (!existing.Any(t => t.StartsWith(decided + " ", StringComparison.Ordinal)))
+                    {
+                        entries.Add(new IncidentTimelineEntry { IncidentId = group.Key, Kind = TimelineEntryKind.Appeal, At = decidedAt, Author = StaffUser.System.Name, Text = $"{decided} by {p.DecidedBy} (enforcement action #{p.EnforcementActionId}).", EnforcementActionId = p.EnforcementActionId });
+                    }
+                }
+            }
+
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var version = await db.Set<Incident>().Where(i => i.Id == group.Key).Select(i => i.Version).SingleAsync(cancellationToken);
+            var claimed = await db.Set<Incident>().Where(i => i.Id == group.Key && i.Version == version)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Version, i => i.Version + 1), cancellationToken);
+            var stillMissing = await db.Set<IncidentTimelineEntry>().AsNoTracking()
+                .Where(t => t.IncidentId == group.Key && t.Kind == TimelineEntryKind.Appeal)
+                .CountAsync(cancellationToken) == existing.Count;
+            if (claimed == 0 || !stillMissing)
+            {
+                continue;
+            }
+
+            db.AddRange(entries);
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                "incident.appeal-recorded", "Incident", group.Key.ToString(CultureInfo.InvariantCulture),
+                string.Join(" ", entries.Select(e => e.Text))), cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
     }
 
     public async Task RecordEnforcementOutcomesAsync(CancellationToken cancellationToken)
