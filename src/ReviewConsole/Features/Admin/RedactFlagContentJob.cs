@@ -37,92 +37,87 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
         }
 
         var cutoff = clock.GetUtcNow().AddDays(-settings.FlagContentDays);
-        var batches = 0;
-        var total = 0;
-        while (true)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var ids = await db.Set<Flag>().AsNoTracking()
+        var reason = $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}";
+        var flags = await RedactInBatchesAsync(
+            settings.BatchSize,
+            db => db.Set<Flag>().AsNoTracking()
                 .Where(f => !f.Redacted && f.Status == FlagStatus.Decided && f.IngestedAt < cutoff)
                 .OrderBy(f => f.Id)
-                .Select(f => f.Id)
-                .Take(settings.BatchSize)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
-            {
-                break;
-            }
-
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var redacted = await db.Set<Flag>()
+                .Select(f => f.Id),
+            (db, ids, ct) => db.Set<Flag>()
                 .Where(f => ids.Contains(f.Id) && !f.Redacted)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(f => f.Prompt, "")
                     .SetProperty(f => f.Completion, "")
-                    .SetProperty(f => f.Redacted, true), cancellationToken);
-            if (redacted > 0)
-            {
-                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
-                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-                    AuditKinds.FlagContentRedacted,
-                    "Flag",
-                    range,
-                    string.Create(CultureInfo.InvariantCulture, $"Redacted prompt and completion of {redacted} decided flag(s) ingested before {cutoff:yyyy-MM-dd} (ids {range})"),
-                    $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}",
-                    AfterJson: JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff })), cancellationToken);
-            }
-
-            await tx.CommitAsync(cancellationToken);
-            batches++;
-            total += redacted;
-            if (ids.Count < settings.BatchSize)
-            {
-                break;
-            }
-        }
-
-        var rejected = await RedactRejectedRecordsAsync(cutoff, settings, cancellationToken);
-        return new RedactionRun(batches + rejected.Batches, total, rejected.Redacted);
+                    .SetProperty(f => f.Redacted, true), ct),
+            (redacted, range) => new AuditEntry(
+                AuditKinds.FlagContentRedacted,
+                "Flag",
+                range,
+                string.Create(CultureInfo.InvariantCulture, $"Redacted prompt and completion of {redacted} decided flag(s) ingested before {cutoff:yyyy-MM-dd} (ids {range})"),
+                reason),
+            cutoff,
+            cancellationToken);
+        var rejected = await RedactInBatchesAsync(
+            settings.BatchSize,
+            db => db.Set<IngestionError>().AsNoTracking()
+                .Where(e => e.ReceivedAt < cutoff && e.RawPayload != "")
+                .OrderBy(e => e.Id)
+                .Select(e => e.Id),
+            (db, ids, ct) => db.Set<IngestionError>()
+                .Where(e => ids.Contains(e.Id) && e.RawPayload != "")
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawPayload, ""), ct),
+            (redacted, range) => new AuditEntry(
+                AuditKinds.RejectedRecordsRedacted,
+                "IngestionError",
+                range,
+                string.Create(CultureInfo.InvariantCulture, $"Redacted the raw payload of {redacted} rejected intake record(s) received before {cutoff:yyyy-MM-dd} (ids {range})"),
+                reason),
+            cutoff,
+            cancellationToken);
+        return new RedactionRun(flags.Batches + rejected.Batches, flags.Redacted, rejected.Redacted);
     }
 
-    private async Task<(int Batches, int Redacted)> RedactRejectedRecordsAsync(DateTimeOffset cutoff, RetentionOptions settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one batch loop for every kind of retained text: pick the next ids in order, empty them with
+    /// a conditional update (a rerun or a second node finds nothing left), and audit the batch (count
+    /// and id range) in the same transaction. Stops after a short batch.
+    /// </summary>
+    private async Task<(int Batches, int Redacted)> RedactInBatchesAsync(
+        int batchSize,
+        Func<AppDbContext, IQueryable<long>> candidates,
+        Func<AppDbContext, List<long>, CancellationToken, Task<int>> redact,
+        Func<int, string, AuditEntry> describe,
+        DateTimeOffset cutoff,
+        CancellationToken cancellationToken)
     {
         var batches = 0;
         var total = 0;
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var ids = await db.Set<IngestionError>().AsNoTracking()
-                .Where(e => e.ReceivedAt < cutoff && e.RawPayload != "")
-                .OrderBy(e => e.Id)
-                .Select(e => e.Id)
-                .Take(settings.BatchSize)
-                .ToListAsync(cancellationToken);
+            var ids = await candidates(db).Take(batchSize).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 break;
             }
 
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var redacted = await db.Set<IngestionError>()
-                .Where(e => ids.Contains(e.Id) && e.RawPayload != "")
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawPayload, ""), cancellationToken);
+            var redacted = await redact(db, ids, cancellationToken);
             if (redacted > 0)
             {
                 var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
-                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-                    AuditKinds.RejectedRecordsRedacted,
-                    "IngestionError",
-                    range,
-                    string.Create(CultureInfo.InvariantCulture, $"Redacted the raw payload of {redacted} rejected intake record(s) received before {cutoff:yyyy-MM-dd} (ids {range})"),
-                    $"Retention:FlagContentDays = {settings.FlagContentDays.ToString(CultureInfo.InvariantCulture)}",
-                    AfterJson: JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff })), cancellationToken);
+                var entry = describe(redacted, range) with
+                {
+                    AfterJson = JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff }),
+                };
+                await audit.AppendAsync(db, StaffUser.System, entry, cancellationToken);
             }
 
             await tx.CommitAsync(cancellationToken);
             batches++;
             total += redacted;
-            if (ids.Count < settings.BatchSize)
+            if (ids.Count < batchSize)
             {
                 break;
             }

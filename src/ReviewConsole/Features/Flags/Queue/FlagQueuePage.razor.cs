@@ -23,8 +23,7 @@ public sealed partial class FlagQueuePage
     private bool canClaim;
     private bool busy;
     private string filterName = "";
-    private int keyboardId;
-    private DotNetObjectReference<FlagQueuePage>? selfReference;
+    private KeyboardShortcutBinding<FlagQueuePage>? keyboard;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -58,8 +57,8 @@ public sealed partial class FlagQueuePage
     {
         if (firstRender && RendererInfo.IsInteractive && canClaim)
         {
-            selfReference = DotNetObjectReference.Create(this);
-            keyboardId = await JS.InvokeAsync<int>("reviewConsoleKeyboard.attach", selfReference, QueueKeys);
+            keyboard = new KeyboardShortcutBinding<FlagQueuePage>(JS);
+            await keyboard.AttachAsync(this, QueueKeys);
         }
     }
 
@@ -189,18 +188,9 @@ public sealed partial class FlagQueuePage
     {
         await cts.CancelAsync();
         cts.Dispose();
-        if (selfReference is not null)
+        if (keyboard is not null)
         {
-            try
-            {
-                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach", keyboardId);
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is already gone.
-            }
-
-            selfReference.Dispose();
+            await keyboard.DisposeAsync();
         }
     }
 }

@@ -14,8 +14,7 @@ public sealed partial class FlagTriagePage
 {
     private readonly CancellationTokenSource cts = new();
     private readonly HashSet<string> confirmed = new(StringComparer.Ordinal);
-    private int keyboardId;
-    private DotNetObjectReference<FlagTriagePage>? selfReference;
+    private KeyboardShortcutBinding<FlagTriagePage>? keyboard;
     private StaffUser user = StaffUser.System;
     private TriageRights rights = TriageRights.ReadOnly;
     private WellnessSettings settings = WellnessSettings.Default;
@@ -116,8 +115,8 @@ public sealed partial class FlagTriagePage
     {
         if (firstRender && RendererInfo.IsInteractive)
         {
-            selfReference = DotNetObjectReference.Create(this);
-            keyboardId = await JS.InvokeAsync<int>("reviewConsoleKeyboard.attach", selfReference, TriageShortcuts.Keys, TriageShortcuts.FocusTargets);
+            keyboard = new KeyboardShortcutBinding<FlagTriagePage>(JS);
+            await keyboard.AttachAsync(this, TriageShortcuts.Keys, TriageShortcuts.FocusTargets);
             _ = TickAsync();
         }
     }
@@ -568,18 +567,9 @@ public sealed partial class FlagTriagePage
     {
         await cts.CancelAsync();
         cts.Dispose();
-        if (selfReference is not null)
+        if (keyboard is not null)
         {
-            try
-            {
-                await JS.InvokeVoidAsync("reviewConsoleKeyboard.detach", keyboardId);
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is already gone; there is nothing left to detach from.
-            }
-
-            selfReference.Dispose();
+            await keyboard.DisposeAsync();
         }
     }
 }
