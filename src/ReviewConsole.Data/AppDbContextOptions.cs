@@ -14,7 +14,9 @@ public static class AppDbContextOptions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationAssemblies.Sqlite))
+                options.UseSqlite(connectionString, sqlite => sqlite
+                        .MigrationsAssembly(MigrationAssemblies.Sqlite)
+                        .ExecutionStrategy(dependencies => new SqliteRetryingExecutionStrategy(dependencies)))
                     .AddInterceptors(SqlitePragmaInterceptor.Instance);
                 break;
             case DatabaseProvider.SqlServer:
