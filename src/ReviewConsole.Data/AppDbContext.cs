@@ -35,5 +35,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
             // it in SQL. UTC ticks keep ordering, range filters and keyset paging in the database.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         }
+        else if (Database.IsNpgsql())
+        {
+            // timestamptz (an instant, ordered and compared in SQL); Npgsql writes UTC offsets only.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+        }
     }
 }
