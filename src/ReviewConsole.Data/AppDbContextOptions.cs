@@ -26,6 +26,13 @@ public static class AppDbContextOptions
                     sql.EnableRetryOnFailure(3);
                 });
                 break;
+            case DatabaseProvider.Postgres:
+                options.UseNpgsql(connectionString, npgsql =>
+                {
+                    npgsql.MigrationsAssembly(MigrationAssemblies.Postgres);
+                    npgsql.EnableRetryOnFailure(3);
+                });
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
         }

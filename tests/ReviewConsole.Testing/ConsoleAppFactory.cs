@@ -10,7 +10,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace ReviewConsole.Testing;
 
 /// <summary>
-/// The real app on a real SQLite file: demo users seeded, in-memory Hangfire. Tests adjust
+/// The real app on a real database of its own (a SQLite file, or a PostgreSQL/SQL Server database
+/// when <see cref="TestDatabase"/> is pointed at a server): demo users seeded, Hangfire on the
+/// provider's storage (in-memory on SQLite). Tests adjust
 /// configuration through <see cref="Settings"/> before first use, and may swap the clock.
 /// </summary>
 public class ConsoleAppFactory : WebApplicationFactory<Program>
@@ -37,8 +39,8 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
         this.ownsDatabase = ownsDatabase;
         Settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Sqlite"] = database.ConnectionString,
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["ConnectionStrings:" + database.Provider] = database.ConnectionString,
             ["Demo:Enabled"] = "true",
             ["Demo:FeedEnabled"] = "false",
             ["Hangfire:ServerEnabled"] = "true",

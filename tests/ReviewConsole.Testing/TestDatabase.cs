@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
@@ -5,24 +7,66 @@ using ReviewConsole.Data;
 namespace ReviewConsole.Testing;
 
 /// <summary>
-/// A fresh, fully migrated SQLite database file per test. The migrations run once per test
-/// process into a template file; each test copies it (much faster than migrating every time).
+/// A fresh, fully migrated database per test. On SQLite (the default) the migrations run once per
+/// test process into a template file that each test copies. With <see cref="PostgresVariable"/> or
+/// <see cref="SqlServerVariable"/> set to a connection string (an account that may create and drop
+/// databases), each test gets its own database on that server instead, dropped when it is disposed:
+/// on PostgreSQL a copy of a template database migrated once per process, on SQL Server a database
+/// migrated for the test.
 /// </summary>
 public sealed class TestDatabase : IDisposable
 {
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), "reviewconsole-tests", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>A PostgreSQL connection string: run the tests on that server (test.sh sets it for its PostgreSQL run).</summary>
+    public const string PostgresVariable = "REVIEWCONSOLE_TEST_POSTGRES";
+
+    /// <summary>A SQL Server connection string: run the tests on that server.</summary>
+    public const string SqlServerVariable = "REVIEWCONSOLE_TEST_SQLSERVER";
+
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "reviewconsole-tests", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
     private static readonly Lazy<string> Template = new(CreateTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<ServerDatabases?> Server = new(ServerDatabases.FromEnvironment, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly string? serverDatabaseName;
+    private readonly string? filePath;
 
     public TestDatabase()
+        : this(migrated: true)
     {
-        FilePath = Path.Combine(Root, $"db-{Guid.NewGuid():N}.db");
-        File.Copy(Template.Value, FilePath);
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = FilePath }.ToString();
-        Options = AppDbContextOptions.Build(DatabaseProvider.Sqlite, ConnectionString);
+    }
+
+    private TestDatabase(bool migrated)
+    {
+        if (Server.Value is { } server)
+        {
+            serverDatabaseName = "rc_test_" + Guid.NewGuid().ToString("N");
+            ConnectionString = server.Create(serverDatabaseName, migrated);
+        }
+        else
+        {
+            Directory.CreateDirectory(Root);
+            filePath = Path.Combine(Root, $"{(migrated ? "db" : "empty")}-{Guid.NewGuid():N}.db");
+            if (migrated)
+            {
+                File.Copy(Template.Value, filePath);
+            }
+
+            ConnectionString = new SqliteConnectionStringBuilder { DataSource = filePath }.ToString();
+        }
+
+        Options = AppDbContextOptions.Build(Provider, ConnectionString);
         Factory = new TestDbContextFactory(Options);
     }
 
-    public string FilePath { get; }
+    /// <summary>The provider every test database of this process is on (set by the environment variables above).</summary>
+    public static DatabaseProvider CurrentProvider => Server.Value?.Provider ?? DatabaseProvider.Sqlite;
+
+    public DatabaseProvider Provider { get; } = CurrentProvider;
+
+    /// <summary>The SQLite file; SQLite only (see <see cref="CurrentProvider"/>).</summary>
+    public string FilePath => filePath ?? throw new InvalidOperationException($"This test database is on {Provider}, not a SQLite file.");
+
+    /// <summary>What names this database where it lives: the SQLite file's path or the server database's name.</summary>
+    public string Name => filePath ?? serverDatabaseName!;
 
     public string ConnectionString { get; }
 
@@ -32,21 +76,38 @@ public sealed class TestDatabase : IDisposable
 
     public AppDbContext CreateContext() => new(Options);
 
-    /// <summary>An empty (unmigrated) database file path, for migration tests.</summary>
-    public static string NewEmptyFile()
+    /// <summary>An empty (unmigrated) database of the current provider, for migration tests.</summary>
+    public static TestDatabase CreateEmpty() => new(migrated: false);
+
+    /// <summary>
+    /// Runs one statement on a plain ADO.NET connection, outside EF and its interceptors (the audit
+    /// trail's append-only guard among them), as someone with database access would. Quote
+    /// identifiers with double quotes ("AuditEvent"), which all three providers accept.
+    /// </summary>
+    public async Task<int> ExecuteRawAsync(string sql)
     {
-        Directory.CreateDirectory(Root);
-        return Path.Combine(Root, $"empty-{Guid.NewGuid():N}.db");
+        await using var db = CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
     }
 
     public void Dispose()
     {
+        if (serverDatabaseName is not null)
+        {
+            Server.Value!.Drop(serverDatabaseName, ConnectionString);
+            return;
+        }
+
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try
             {
-                File.Delete(FilePath + suffix);
+                File.Delete(filePath + suffix);
             }
             catch (IOException)
             {
@@ -67,6 +128,19 @@ public sealed class TestDatabase : IDisposable
         }
 
         return path;
+    }
+
+    /// <summary>Runs statements on the server's administrative connection (the one in the variable).</summary>
+    internal static void ExecuteAdmin(DbConnection connection, params string[] statements)
+    {
+        connection.Open();
+        foreach (var statement in statements)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = statement;
+            command.CommandTimeout = 120;
+            command.ExecuteNonQuery();
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
@@ -10,7 +12,8 @@ namespace ReviewConsole.Infrastructure.BackgroundJobs;
 
 /// <summary>
 /// Hangfire is the executor, never the source of truth: jobs take ids and re-read rows. Storage is
-/// in-memory on SQLite (one node) and SQL Server when the database is SQL Server (several nodes).
+/// in-memory on SQLite (one node), and the server database's own storage (Hangfire's tables in that
+/// database) on SQL Server or PostgreSQL, so several nodes share one set of queues.
 /// </summary>
 public static class BackgroundJobsSetup
 {
@@ -54,14 +57,37 @@ public static class BackgroundJobsSetup
     private static JobStorage CreateStorage(IServiceProvider services, DatabaseProvider provider)
     {
         GlobalConfiguration.Configuration.UseLogProvider(new HangfireLogProvider(services.GetRequiredService<ILoggerFactory>()));
-        return provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(services.GetRequiredService<ActiveDatabase>().ConnectionString, new SqlServerStorageOptions
+        var connectionString = services.GetRequiredService<ActiveDatabase>().ConnectionString;
+        return provider switch
+        {
+            DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
             {
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = TimeSpan.FromSeconds(5),
-            })
-            : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+            }),
+            DatabaseProvider.Postgres => CreatePostgresStorage(connectionString),
+            _ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }),
+        };
     }
+
+    private static PostgreSqlStorage CreatePostgresStorage(string connectionString)
+    {
+        var options = PostgresStorageOptions();
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
+    /// <summary>The options of Hangfire's PostgreSQL storage. Its own schema in the app's database,
+    /// created on first start; LISTEN/NOTIFY wakes a worker as soon as a job is enqueued.</summary>
+    public static PostgreSqlStorageOptions PostgresStorageOptions() => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        EnableLongPolling = true,
+        QueuePollInterval = TimeSpan.FromSeconds(5),
+        // A job whose worker died (node killed) is handed to another node after this long, not after 30 minutes.
+        UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+    };
 
     public static WebApplication MapBackgroundJobs(this WebApplication app)
     {

@@ -8,7 +8,7 @@ public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 
-    /// <summary><c>Sqlite</c> (embedded default) or <c>SqlServer</c> (production).</summary>
+    /// <summary><c>Sqlite</c> (embedded default), <c>SqlServer</c> or <c>Postgres</c> (production, several nodes).</summary>
     [EnumDataType(typeof(DatabaseProvider))]
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
