@@ -92,11 +92,7 @@ public enum RateLimitPartitionKind
     ExportUser,
 }
 
-/// <summary>
-/// The console's one partitioned limiter (the rate-limiting middleware's global limiter), shared
-/// with <see cref="ApiCallerMiddleware"/>, which asks it whether an address still has permits
-/// before spending a database lookup on the token that address presents.
-/// </summary>
+/// <summary>The console's one partitioned limiter (the rate-limiting middleware's global limiter).</summary>
 public sealed class ConsoleRateLimiter : IDisposable
 {
     private readonly IOptionsMonitor<SecurityOptions> security;
@@ -110,14 +106,6 @@ public sealed class ConsoleRateLimiter : IDisposable
     }
 
     public PartitionedRateLimiter<HttpContext> Limiter { get; }
-
-    /// <summary>Whether the caller's address has permits left for calls without a valid token (acquires none).</summary>
-    public bool ApiAddressHasPermits(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        using var lease = Limiter.AttemptAcquire(context, 0);
-        return lease.IsAcquired;
-    }
 
     public void Dispose() => Limiter.Dispose();
 
