@@ -239,8 +239,12 @@ public sealed class FlagIngestionServiceTests : IDisposable
         {
             var members = flags.Where(f => f.Completion.StartsWith(opening, StringComparison.Ordinal)).ToList();
             Assert.True(members.Count >= 5, $"{opening}: only {members.Count} flags generated");
-            var largest = members.GroupBy(f => f.ClusterId).Max(g => g.Count());
-            Assert.True(largest * 10 >= members.Count * 8, $"{opening}: the largest cluster holds {largest} of {members.Count}");
+            // Variants differ in numbers (normalized away) and in a product or town (a few SimHash bits):
+            // most of a campaign lands in one cluster, the rest in a few more.
+            var groups = members.GroupBy(f => f.ClusterId).ToList();
+            Assert.DoesNotContain(groups, g => g.Key is null);
+            Assert.True(groups.Max(g => g.Count()) * 10 >= members.Count * 7, $"{opening}: the largest cluster holds {groups.Max(g => g.Count())} of {members.Count}");
+            Assert.True(groups.Count <= 4, $"{opening}: spread over {groups.Count} clusters");
             // A campaign's clusters hold that campaign only.
             var clusterIds = members.Select(f => f.ClusterId).Where(id => id is not null).ToHashSet();
             Assert.All(flags.Where(f => clusterIds.Contains(f.ClusterId)), f => Assert.StartsWith(opening, f.Completion, StringComparison.Ordinal));

@@ -79,7 +79,7 @@ public sealed class RefreshFlagPriorityJobTests : IDisposable
         await ingestion.IngestAsync(FlagSource.Api, [FlagJson.Raw(FlagJson.Record("a", completion: $"some text {Guid.NewGuid()}"))], StaffUser.System, "t", default);
         await using (var db = database.CreateContext())
         {
-            await db.Set<FlagJobLease>().ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "node-b").SetProperty(l => l.ExpiresAt, clock.GetUtcNow().AddMinutes(30)));
+            await db.Set<FlagJobLease>().ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "node-b").SetProperty(l => l.ExpiresAt, clock.GetUtcNow().AddHours(3)));
         }
 
         clock.Advance(TimeSpan.FromHours(2));
@@ -94,7 +94,7 @@ public sealed class RefreshFlagPriorityJobTests : IDisposable
         }
 
         // node-b died: its lease runs out and the next run takes over.
-        clock.Advance(RefreshFlagPriorityJob.LeaseLength);
+        clock.Advance(TimeSpan.FromMinutes(61));
         Assert.Equal(new PriorityRefreshResult(true, 1, 1), await Job().RefreshAsync(default));
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -102,7 +103,12 @@ internal sealed class EfIntakeStore(AppDbContext db) : IntakeStore(db)
 /// </summary>
 internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
 {
-    public const int MaxParametersPerStatement = 1000;
+    /// <summary>SQLite finds each bound parameter by a linear scan of the statement's names, so a
+    /// statement of n parameters costs O(n²) to bind: about a hundred keeps that negligible while
+    /// a statement still carries several flags or dozens of scores.</summary>
+    public const int MaxParametersPerStatement = 100;
+
+    private static readonly ConcurrentDictionary<(IModel Model, Type Type), TableInfo> Tables = new();
 
     private readonly ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
 
@@ -201,7 +207,8 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
     }
 
     /// <summary>Inserts rows in multi-row statements; with a conflict column, rows whose value is
-    /// already stored are skipped (<c>ON CONFLICT DO NOTHING</c>) and not returned.</summary>
+    /// already stored are skipped (<c>ON CONFLICT DO NOTHING</c>) and not returned. Statements of one
+    /// shape are prepared once and re-executed with new values.</summary>
     private async Task InsertAsync<T>(TableInfo table, IReadOnlyList<T> rows, string? conflictProperty, string[] returning, Action<DbDataReader>? read, CancellationToken cancellationToken)
         where T : class
     {
@@ -211,7 +218,6 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
         }
 
         var columns = table.Insertable;
-        var columnList = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)));
         var tail = new StringBuilder();
         if (conflictProperty is not null)
         {
@@ -224,43 +230,88 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
         }
 
         var perStatement = Math.Max(1, MaxParametersPerStatement / columns.Count);
-        for (var offset = 0; offset < rows.Count; offset += perStatement)
+        DbCommand? full = null;
+        try
         {
-            var count = Math.Min(perStatement, rows.Count - offset);
-            await using var command = NewCommand();
-            var text = new StringBuilder(64 + (count * columns.Count * 8));
-            text.Append("INSERT INTO ").Append(table.Name).Append(" (").Append(columnList).Append(") VALUES ");
-            for (var i = 0; i < count; i++)
+            for (var offset = 0; offset < rows.Count; offset += perStatement)
             {
-                var row = rows[offset + i];
-                text.Append(i == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Count; c++)
+                var count = Math.Min(perStatement, rows.Count - offset);
+                DbCommand command;
+                if (count == perStatement)
                 {
-                    if (c > 0)
-                    {
-                        text.Append(", ");
-                    }
-
-                    AppendParameter(command, text, columns[c], columns[c].Property.GetGetter().GetClrValueUsingContainingEntity(row));
+                    command = full ??= InsertCommand(table, count, tail.ToString());
+                }
+                else
+                {
+                    command = InsertCommand(table, count, tail.ToString());
                 }
 
-                text.Append(')');
-            }
+                try
+                {
+                    var parameter = 0;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var row = rows[offset + i];
+                        foreach (var column in columns)
+                        {
+                            command.Parameters[parameter++].Value = column.ToProvider(row);
+                        }
+                    }
 
-            text.Append(tail);
-            command.CommandText = text.ToString();
-            if (read is null)
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                continue;
-            }
+                    if (read is null)
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                        continue;
+                    }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                read(reader);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        read(reader);
+                    }
+                }
+                finally
+                {
+                    if (command != full)
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
             }
         }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private DbCommand InsertCommand(TableInfo table, int rows, string tail)
+    {
+        var command = NewCommand();
+        var columns = table.Insertable;
+        var text = new StringBuilder(64 + (rows * columns.Count * 8));
+        text.Append("INSERT INTO ").Append(table.Name).Append(" (").Append(string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))).Append(") VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(i == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (c > 0)
+                {
+                    text.Append(", ");
+                }
+
+                AppendParameter(command, text, columns[c], null);
+            }
+
+            text.Append(')');
+        }
+
+        command.CommandText = text.Append(tail).ToString();
+        return command;
     }
 
     private DbCommand NewCommand()
@@ -275,13 +326,31 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
     private static StringBuilder AppendParameter(DbCommand command, StringBuilder text, ColumnInfo column, object? value)
     {
         var name = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        // CreateParameter applies the column's value converter (ticks for DateTimeOffset on SQLite, names for enums).
         command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Property.IsNullable));
         return text.Append(name);
     }
 
-    private TableInfo Table<T>() => TableInfo.For(Db.Model, typeof(T), sql);
+    private TableInfo Table<T>() => Tables.GetOrAdd((Db.Model, typeof(T)), key => TableInfo.For(key.Model, key.Type, sql));
 
-    internal sealed record ColumnInfo(IProperty Property, string Name, RelationalTypeMapping Mapping);
+    internal sealed class ColumnInfo(IProperty property, string name, RelationalTypeMapping mapping)
+    {
+        private readonly IClrPropertyGetter getter = property.GetGetter();
+        private readonly Func<object?, object?>? toProvider = mapping.Converter?.ConvertToProvider;
+
+        public IProperty Property => property;
+
+        public string Name => name;
+
+        public RelationalTypeMapping Mapping => mapping;
+
+        /// <summary>The column's value in <paramref name="entity"/> as the database stores it (value converters applied).</summary>
+        public object ToProvider(object entity)
+        {
+            var value = getter.GetClrValueUsingContainingEntity(entity);
+            return (value is null || toProvider is null ? value : toProvider(value)) ?? DBNull.Value;
+        }
+    }
 
     /// <summary>A table's quoted name and its columns, from EF's model.</summary>
     internal sealed class TableInfo

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
@@ -24,7 +25,7 @@ public sealed class OpenClusterIndex
 
     private readonly Lock gate = new();
     private readonly Dictionary<long, Entry> byId = [];
-    private readonly List<Entry>[] buckets = NewBuckets();
+    private readonly List<Slot>[] buckets = NewBuckets();
     private long maxId;
     private DateTimeOffset loadedAt = DateTimeOffset.MinValue;
 
@@ -101,15 +102,18 @@ public sealed class OpenClusterIndex
             var value = unchecked((ulong)simHash);
             for (var band = 0; band < 8; band++)
             {
-                foreach (var entry in buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)])
+                // A bucket is a contiguous array of (hash, entry) pairs: the scan touches hashes only,
+                // an entry only for the rare hash within the threshold.
+                foreach (var slot in CollectionsMarshal.AsSpan(buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)]))
                 {
-                    if (entry.LastSeenAt < since)
+                    var distance = SimHash.Distance(slot.SimHash, simHash);
+                    if (distance > threshold)
                     {
                         continue;
                     }
 
-                    var distance = SimHash.Distance(entry.SimHash, simHash);
-                    if (distance <= threshold && (best is not { } b || distance < b.Distance || (distance == b.Distance && entry.Id < b.Id)))
+                    var entry = slot.Entry;
+                    if (entry.LastSeenAt >= since && (best is not { } b || distance < b.Distance || (distance == b.Distance && entry.Id < b.Id)))
                     {
                         best = new ClusterMatch(entry.Id, entry.SimHash, entry.Size, entry.LastSeenAt, distance);
                     }
@@ -160,7 +164,7 @@ public sealed class OpenClusterIndex
         var value = unchecked((ulong)simHash);
         for (var band = 0; band < 8; band++)
         {
-            buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)].Add(entry);
+            buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)].Add(new Slot(simHash, entry));
         }
 
         maxId = Math.Max(maxId, id);
@@ -185,7 +189,7 @@ public sealed class OpenClusterIndex
 
         foreach (var bucket in buckets)
         {
-            bucket.RemoveAll(e => e.LastSeenAt < since);
+            bucket.RemoveAll(s => s.Entry.LastSeenAt < since);
         }
 
         foreach (var id in byId.Where(p => p.Value.LastSeenAt < since).Select(p => p.Key).ToList())
@@ -194,9 +198,9 @@ public sealed class OpenClusterIndex
         }
     }
 
-    private static List<Entry>[] NewBuckets()
+    private static List<Slot>[] NewBuckets()
     {
-        var buckets = new List<Entry>[8 * 256];
+        var buckets = new List<Slot>[8 * 256];
         for (var i = 0; i < buckets.Length; i++)
         {
             buckets[i] = [];
@@ -204,6 +208,8 @@ public sealed class OpenClusterIndex
 
         return buckets;
     }
+
+    private readonly record struct Slot(long SimHash, Entry Entry);
 
     private sealed class Entry(long id, long simHash)
     {
