@@ -1191,24 +1191,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("FlagCluster");
                 });
 
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.Property<int>("Band")
-                        .HasColumnType("int");
-
-                    b.Property<int>("Value")
-                        .HasColumnType("int");
-
-                    b.Property<long>("ClusterId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Band", "Value", "ClusterId");
-
-                    b.HasIndex("ClusterId");
-
-                    b.ToTable("FlagClusterBand");
-                });
-
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
                 {
                     b.Property<long>("Id")
@@ -1270,6 +1252,33 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("FlagId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("WatermarkAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FlagJobLease");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "refresh-flag-priority"
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.IngestionError", b =>
@@ -3094,15 +3103,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany("Scores")
                         .HasForeignKey("FlagId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
-                        .WithMany()
-                        .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

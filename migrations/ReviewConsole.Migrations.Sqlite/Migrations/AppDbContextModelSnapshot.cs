@@ -1153,24 +1153,6 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("FlagCluster");
                 });
 
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.Property<int>("Band")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Value")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ClusterId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Band", "Value", "ClusterId");
-
-                    b.HasIndex("ClusterId");
-
-                    b.ToTable("FlagClusterBand");
-                });
-
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
                 {
                     b.Property<long>("Id")
@@ -1230,6 +1212,33 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("FlagId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WatermarkAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FlagJobLease");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "refresh-flag-priority"
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.IngestionError", b =>
@@ -3017,15 +3026,6 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany("Scores")
                         .HasForeignKey("FlagId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
-                        .WithMany()
-                        .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -27,6 +27,108 @@ public sealed class ActorRegistry(TimeProvider clock)
         return new ActorIds(orgId, appId, keyId);
     }
 
+    /// <summary>
+    /// Finds or creates many actor chains at once (an intake chunk): one read per level for the
+    /// external ids, one batched insert per level for the unknown ones. A concurrent creator of the
+    /// same ids makes the insert fail on the unique index; EF rolls its savepoint back and the level
+    /// is read again, so the other writer's rows are used.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<ActorRef, ActorIds>> EnsureManyAsync(AppDbContext db, IReadOnlyCollection<ActorRef> refs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(refs);
+        var result = new Dictionary<ActorRef, ActorIds>();
+        if (refs.Count == 0)
+        {
+            return result;
+        }
+
+        var now = clock.GetUtcNow();
+        var orgs = await EnsureLevelAsync(
+            db,
+            refs.Select(r => r.OrganizationId).Distinct(StringComparer.Ordinal).ToList(),
+            ids => db.Set<Organization>().Where(o => ids.Contains(o.ExternalId)).Select(o => new KeyValuePair<string, long>(o.ExternalId, o.Id)),
+            id => new Organization { ExternalId = id, Name = id, CreatedAt = now },
+            o => new KeyValuePair<string, long>(o.ExternalId, o.Id),
+            cancellationToken);
+        var appOrg = refs.GroupBy(r => r.ApplicationId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => orgs[g.First().OrganizationId], StringComparer.Ordinal);
+        var apps = await EnsureLevelAsync(
+            db,
+            appOrg.Keys.ToList(),
+            ids => db.Set<Application>().Where(a => ids.Contains(a.ExternalId)).Select(a => new KeyValuePair<string, long>(a.ExternalId, a.Id)),
+            id => new Application { ExternalId = id, Name = id, OrganizationId = appOrg[id], CreatedAt = now },
+            a => new KeyValuePair<string, long>(a.ExternalId, a.Id),
+            cancellationToken);
+        var keyParent = refs.GroupBy(r => r.ApiKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var keys = await EnsureLevelAsync(
+            db,
+            keyParent.Keys.ToList(),
+            ids => db.Set<ApiKey>().Where(k => ids.Contains(k.ExternalId)).Select(k => new KeyValuePair<string, long>(k.ExternalId, k.Id)),
+            id => new ApiKey
+            {
+                ExternalId = id,
+                Prefix = id.Length > 12 ? id[..12] : id,
+                ApplicationId = apps[keyParent[id].ApplicationId],
+                OrganizationId = orgs[keyParent[id].OrganizationId],
+                CreatedAt = now,
+            },
+            k => new KeyValuePair<string, long>(k.ExternalId, k.Id),
+            cancellationToken);
+        foreach (var r in refs)
+        {
+            result[r] = new ActorIds(orgs[r.OrganizationId], apps[r.ApplicationId], keys[r.ApiKeyId]);
+        }
+
+        return result;
+    }
+
+    private static async Task<Dictionary<string, long>> EnsureLevelAsync<T>(
+        AppDbContext db,
+        List<string> externalIds,
+        Func<List<string>, IQueryable<KeyValuePair<string, long>>> find,
+        Func<string, T> create,
+        Func<T, KeyValuePair<string, long>> idOf,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = (await find(externalIds).ToListAsync(cancellationToken)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            var missing = externalIds.Where(id => !found.ContainsKey(id)).Select(create).ToList();
+            if (missing.Count == 0)
+            {
+                return found;
+            }
+
+            db.AddRange(missing);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                foreach (var pair in missing.Select(idOf))
+                {
+                    found[pair.Key] = pair.Value;
+                }
+
+                return found;
+            }
+            catch (DbUpdateException) when (attempt < 2)
+            {
+                // Another writer created some of them first (unique external ids); read theirs.
+                foreach (var entity in missing)
+                {
+                    db.Entry(entity).State = EntityState.Detached;
+                }
+            }
+            finally
+            {
+                foreach (var entity in missing.Where(e => db.Entry(e).State != EntityState.Detached))
+                {
+                    db.Entry(entity).State = EntityState.Detached;
+                }
+            }
+        }
+    }
+
     public Task<long> EnsureOrganizationAsync(AppDbContext db, string externalId, CancellationToken cancellationToken) =>
         EnsureAsync(
             db,
