@@ -38,10 +38,14 @@ public sealed class AppealsApiTests : IDisposable
         var services = factory.Services;
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var ids = await services.GetRequiredService<ActorRegistry>().EnsureAsync(db, new ActorRef("org_" + suffix, "app_" + suffix, "key_" + suffix), default);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var action = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), new StaffUser("u1", "reviewer"), default))[0];
-        await tx.CommitAsync();
+        EnforcementAction action = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                action = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                    EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), new StaffUser("u1", "reviewer"), default))[0];
+            },
+            CancellationToken.None);
         await services.GetRequiredService<EnforcementExecutor>().RunAsync(action.Id, default);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await db.Set<EnforcementAction>().AsNoTracking().Where(a => a.Id == action.Id).Select(a => a.State).SingleAsync() != EnforcementState.Succeeded && DateTime.UtcNow < deadline)

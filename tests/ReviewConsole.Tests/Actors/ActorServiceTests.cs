@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
@@ -70,9 +71,12 @@ public sealed class ActorServiceTests : IDisposable
         var reviewer = await EnforcementHarness.CreateStaffAsync(database, Roles.Reviewer);
         await using (var db = database.CreateContext())
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), reviewer, default);
-            await tx.CommitAsync();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), reviewer, default);
+                },
+                CancellationToken.None);
         }
 
         await node.DrainAsync(TimeSpan.FromSeconds(20));

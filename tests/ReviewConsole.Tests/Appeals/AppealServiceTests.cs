@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
@@ -36,9 +37,13 @@ public sealed class AppealServiceTests : IDisposable
         }
 
         await using var write = database.CreateContext();
-        await using var tx = await write.Database.BeginTransactionAsync();
-        var action = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam", ExpiresAt: expiresAt), requester, default))[0];
-        await tx.CommitAsync();
+        EnforcementAction action = default!;
+        await write.InTransactionAsync(
+            async ct =>
+            {
+                action = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam", ExpiresAt: expiresAt), requester, default))[0];
+            },
+            CancellationToken.None);
         Assert.Equal(ExecutionResult.Succeeded, await node.Get<EnforcementExecutor>().RunAsync(action.Id, default));
         return (action, ids, requester);
     }
@@ -175,10 +180,14 @@ public sealed class AppealServiceTests : IDisposable
         await using (var db = database.CreateContext())
         {
             ids = await new ActorRegistry(clock).EnsureAsync(db, new ActorRef("org_s", "app_s", "key_s"), default);
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await node.Get<StrikeService>().RecordAsync(db, new RecordStrikeRequest(ids.OrganizationId, "spam", EnforcementReason.Decision, "77", null, "x"), requester, default);
-            var action = (await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Decision, "77", null, "x"), requester, default))[0];
-            await tx.CommitAsync();
+            EnforcementAction action = default!;
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await node.Get<StrikeService>().RecordAsync(db, new RecordStrikeRequest(ids.OrganizationId, "spam", EnforcementReason.Decision, "77", null, "x"), requester, default);
+                    action = (await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Decision, "77", null, "x"), requester, default))[0];
+                },
+                CancellationToken.None);
             await node.Get<EnforcementExecutor>().RunAsync(action.Id, default);
             var filed = await Appeals.FileAsync(new FileAppealRequest(action.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
             Assert.True((await Appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "Overturned.", decider, default)).Succeeded);

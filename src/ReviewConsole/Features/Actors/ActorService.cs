@@ -203,16 +203,26 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
             return ServiceResult.Fail("Only a Lead or an Admin can mark organizations high-profile.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await db.Set<Organization>().Where(o => o.Id == organizationId && o.IsHighProfile != highProfile)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile), cancellationToken);
-        if (changed == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var changed = await db.Set<Organization>().Where(o => o.Id == organizationId && o.IsHighProfile != highProfile)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile), ct);
+                if (changed == 0)
+                {
+                    return ServiceResult.Fail("Nothing changed.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("actor.highprofile", "Organization", organizationId.ToString(CultureInfo.InvariantCulture), highProfile ? "Marked high-profile (sanctions need a Lead's approval)" : "No longer high-profile"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Nothing changed.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("actor.highprofile", "Organization", organizationId.ToString(CultureInfo.InvariantCulture), highProfile ? "Marked high-profile (sanctions need a Lead's approval)" : "No longer high-profile"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok(highProfile ? "Marked high-profile." : "High-profile mark removed.");
     }
 
@@ -259,19 +269,22 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
         var externalIds = rows.Keys.ToList();
         var known = await db.Set<ApiKey>().Where(k => externalIds.Contains(k.ExternalId)).Select(k => k.ExternalId).ToListAsync(cancellationToken);
         rejected.AddRange(externalIds.Except(known).Select(k => $"Unknown key id '{Clip(k)}'."));
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var keyId in known)
-        {
-            var tokens = rows[keyId];
-            await db.Set<ApiKey>().Where(k => k.ExternalId == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.TokensUsedThisMonth, tokens), cancellationToken);
-        }
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                foreach (var keyId in known)
+                {
+                    var tokens = rows[keyId];
+                    await db.Set<ApiKey>().Where(k => k.ExternalId == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.TokensUsedThisMonth, tokens), ct);
+                }
 
-        if (known.Count > 0)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("actor.usage.imported", "ApiKey", "*", $"Imported usage for {known.Count} key(s); {rejected.Count} line(s) rejected"), cancellationToken);
-        }
+                if (known.Count > 0)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("actor.usage.imported", "ApiKey", "*", $"Imported usage for {known.Count} key(s); {rejected.Count} line(s) rejected"), ct);
+                }
 
-        await tx.CommitAsync(cancellationToken);
+            },
+            cancellationToken);
         return new UsageImportResult(known.Count, rejected);
     }
 

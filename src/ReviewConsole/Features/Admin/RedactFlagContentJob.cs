@@ -102,19 +102,23 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
                 break;
             }
 
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var redacted = await redact(db, ids, cancellationToken);
-            if (redacted > 0)
-            {
-                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
-                var entry = describe(redacted, range) with
+            var redacted = await db.InTransactionAsync(
+                async ct =>
                 {
-                    AfterJson = JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff }),
-                };
-                await audit.AppendAsync(db, StaffUser.System, entry, cancellationToken);
-            }
+                    var redacted = await redact(db, ids, ct);
+                    if (redacted > 0)
+                    {
+                        var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
+                        var entry = describe(redacted, range) with
+                        {
+                            AfterJson = JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff }),
+                        };
+                        await audit.AppendAsync(db, StaffUser.System, entry, ct);
+                    }
 
-            await tx.CommitAsync(cancellationToken);
+                    return redacted;
+                },
+                cancellationToken);
             batches++;
             total += redacted;
             if (ids.Count < batchSize)

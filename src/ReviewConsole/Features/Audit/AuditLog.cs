@@ -32,58 +32,44 @@ public sealed class AuditLog(TimeProvider clock)
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(entry);
 
-        var ownTransaction = db.Database.CurrentTransaction is null
-            ? await db.Database.BeginTransactionAsync(cancellationToken)
-            : null;
-        try
-        {
-            var locked = await db.Set<AuditChainHead>()
-                .Where(h => h.Id == AuditChainHead.SingletonId)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + 1), cancellationToken);
-            if (locked != 1)
+        return await db.InTransactionAsync(
+            async ct =>
             {
-                throw new InvalidOperationException("The audit chain head row is missing; the database is not migrated.");
-            }
+                var locked = await db.Set<AuditChainHead>()
+                    .Where(h => h.Id == AuditChainHead.SingletonId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + 1), ct);
+                if (locked != 1)
+                {
+                    throw new InvalidOperationException("The audit chain head row is missing; the database is not migrated.");
+                }
 
-            var head = await db.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
-            var auditEvent = new AuditEvent
-            {
-                Sequence = head.Sequence,
-                OccurredAt = clock.GetUtcNow(),
-                ActorId = Truncate(actor.Id, 100),
-                ActorName = Truncate(actor.Name, 256),
-                Kind = Truncate(entry.Kind, 100),
-                TargetType = Truncate(entry.TargetType, 100),
-                TargetId = Truncate(entry.TargetId, 100),
-                Summary = Truncate(entry.Summary, 1000),
-                Reason = entry.Reason is null ? null : Truncate(entry.Reason, 4000),
-                BeforeJson = entry.BeforeJson,
-                AfterJson = entry.AfterJson,
-                RequestId = Activity.Current?.TraceId.ToString(),
-                PreviousHash = head.LastHash,
-                Hash = "",
-            };
-            auditEvent.Hash = ComputeHash(auditEvent);
-            db.Add(auditEvent);
-            await db.SaveChangesAsync(cancellationToken);
-            await db.Set<AuditChainHead>()
-                .Where(h => h.Id == AuditChainHead.SingletonId)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, auditEvent.Hash), cancellationToken);
-
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.CommitAsync(cancellationToken);
-            }
-
-            return auditEvent;
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
-        }
+                var head = await db.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
+                var auditEvent = new AuditEvent
+                {
+                    Sequence = head.Sequence,
+                    OccurredAt = clock.GetUtcNow(),
+                    ActorId = Truncate(actor.Id, 100),
+                    ActorName = Truncate(actor.Name, 256),
+                    Kind = Truncate(entry.Kind, 100),
+                    TargetType = Truncate(entry.TargetType, 100),
+                    TargetId = Truncate(entry.TargetId, 100),
+                    Summary = Truncate(entry.Summary, 1000),
+                    Reason = entry.Reason is null ? null : Truncate(entry.Reason, 4000),
+                    BeforeJson = entry.BeforeJson,
+                    AfterJson = entry.AfterJson,
+                    RequestId = Activity.Current?.TraceId.ToString(),
+                    PreviousHash = head.LastHash,
+                    Hash = "",
+                };
+                auditEvent.Hash = ComputeHash(auditEvent);
+                db.Add(auditEvent);
+                await db.SaveChangesAsync(ct);
+                await db.Set<AuditChainHead>()
+                    .Where(h => h.Id == AuditChainHead.SingletonId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, auditEvent.Hash), ct);
+                return auditEvent;
+            },
+            cancellationToken);
     }
 
     /// <summary>SHA-256 over the previous hash and every recorded field, in a fixed order with

@@ -104,44 +104,54 @@ public sealed class EnforcementExecutor(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var finished = await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-            s => s.SetProperty(a => a.State, EnforcementState.Succeeded)
-                .SetProperty(a => a.CompletedAt, now)
-                .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(a => a.ConfirmedAtPlatform, outcome.ConfirmedAtPlatform)
-                .SetProperty(a => a.PlatformResponse, Truncate(outcome.Detail, 500))
-                .SetProperty(a => a.LastError, (string?)null),
-            cancellationToken);
-        if (finished == 0)
-        {
-            return ExecutionResult.LostLease;
-        }
-
-        var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Id == actionId, cancellationToken);
-        var before = await EnforcementEffects.ApplyAsync(db, action, now, cancellationToken);
-        action.PreviousStateJson = EnforcementJson.Serialize(before);
-        EnforcementAction? reversal = null;
-        if (action.ExpiresAt is { } expiresAt)
-        {
-            // The scheduled reversal is an outbox row due at the expiry: the poller runs it then,
-            // on whichever node, and it shows on the actor page until it has.
-            reversal = EnforcementEffects.NewReversal(action, EnforcementReason.Expiry, action.Id.ToString(CultureInfo.InvariantCulture), Executor.Name, Executor.Id, $"Scheduled end of the time-bounded {action.Kind} #{action.Id}.", now, expiresAt);
-            if (reversal is not null)
+        var refused = await db.InTransactionAsync<ExecutionResult?>(
+            async ct =>
             {
-                db.Add(reversal);
-            }
+                var finished = await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                    s => s.SetProperty(a => a.State, EnforcementState.Succeeded)
+                        .SetProperty(a => a.CompletedAt, now)
+                        .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(a => a.ConfirmedAtPlatform, outcome.ConfirmedAtPlatform)
+                        .SetProperty(a => a.PlatformResponse, Truncate(outcome.Detail, 500))
+                        .SetProperty(a => a.LastError, (string?)null),
+                    ct);
+                if (finished == 0)
+                {
+                    return ExecutionResult.LostLease;
+                }
+
+                var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Id == actionId, ct);
+                var before = await EnforcementEffects.ApplyAsync(db, action, now, ct);
+                action.PreviousStateJson = EnforcementJson.Serialize(before);
+                EnforcementAction? reversal = null;
+                if (action.ExpiresAt is { } expiresAt)
+                {
+                    // The scheduled reversal is an outbox row due at the expiry: the poller runs it then,
+                    // on whichever node, and it shows on the actor page until it has.
+                    reversal = EnforcementEffects.NewReversal(action, EnforcementReason.Expiry, action.Id.ToString(CultureInfo.InvariantCulture), Executor.Name, Executor.Id, $"Scheduled end of the time-bounded {action.Kind} #{action.Id}.", now, expiresAt);
+                    if (reversal is not null)
+                    {
+                        db.Add(reversal);
+                    }
+                }
+
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, Executor, new AuditEntry(
+                    "enforcement.succeeded",
+                    "EnforcementAction",
+                    actionId.ToString(CultureInfo.InvariantCulture),
+                    $"{action.Kind} on {action.TargetType} {action.TargetId} carried out (attempt {attempt}): {outcome.Detail}",
+                    BeforeJson: action.PreviousStateJson,
+                    AfterJson: reversal is null ? null : EnforcementJson.Serialize(new { reversalActionId = reversal.Id, dueAt = reversal.NextAttemptAt })), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is { } lost)
+        {
+            return lost;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, Executor, new AuditEntry(
-            "enforcement.succeeded",
-            "EnforcementAction",
-            actionId.ToString(CultureInfo.InvariantCulture),
-            $"{action.Kind} on {action.TargetType} {action.TargetId} carried out (attempt {attempt}): {outcome.Detail}",
-            BeforeJson: action.PreviousStateJson,
-            AfterJson: reversal is null ? null : EnforcementJson.Serialize(new { reversalActionId = reversal.Id, dueAt = reversal.NextAttemptAt })), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return ExecutionResult.Succeeded;
     }
 
@@ -153,32 +163,42 @@ public sealed class EnforcementExecutor(
         var next = now + delay;
         var error = Truncate($"Attempt {attempt}: {outcome.Detail}", 4000);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var finished = deadLetter
-            ? await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.DeadLettered)
-                    .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.LastError, error),
-                cancellationToken)
-            : await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Retrying)
-                    .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.NextAttemptAt, next)
-                    .SetProperty(a => a.LastError, error),
-                cancellationToken);
-        if (finished == 0)
+        var refused = await db.InTransactionAsync<ExecutionResult?>(
+            async ct =>
+            {
+                var finished = deadLetter
+                    ? await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.DeadLettered)
+                            .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.LastError, error),
+                        ct)
+                    : await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Retrying)
+                            .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.NextAttemptAt, next)
+                            .SetProperty(a => a.LastError, error),
+                        ct);
+                if (finished == 0)
+                {
+                    return ExecutionResult.LostLease;
+                }
+
+                await audit.AppendAsync(db, Executor, new AuditEntry(
+                    deadLetter ? "enforcement.deadlettered" : "enforcement.retrying",
+                    "EnforcementAction",
+                    actionId.ToString(CultureInfo.InvariantCulture),
+                    deadLetter ? $"Dead-lettered after attempt {attempt}" : $"Attempt {attempt} failed; retry at {next:u}",
+                    Reason: error), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is { } lost)
         {
-            return ExecutionResult.LostLease;
+            return lost;
         }
 
-        await audit.AppendAsync(db, Executor, new AuditEntry(
-            deadLetter ? "enforcement.deadlettered" : "enforcement.retrying",
-            "EnforcementAction",
-            actionId.ToString(CultureInfo.InvariantCulture),
-            deadLetter ? $"Dead-lettered after attempt {attempt}" : $"Attempt {attempt} failed; retry at {next:u}",
-            Reason: error), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         if (!deadLetter)
         {
             dispatcher.Schedule(actionId, delay);

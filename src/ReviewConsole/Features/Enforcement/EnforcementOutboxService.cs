@@ -91,18 +91,13 @@ public sealed class EnforcementOutboxService(
         }
 
         IReadOnlyList<EnforcementAction> actions;
-        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        try
         {
-            try
-            {
-                actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
-            }
-            catch (ArgumentException e)
-            {
-                return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
-            }
-
-            await tx.CommitAsync(cancellationToken);
+            actions = await db.InTransactionAsync(ct => enforcement.RequestAsync(db, request, by, ct), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
         }
 
         dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
@@ -134,28 +129,40 @@ public sealed class EnforcementOutboxService(
 
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Pending).Where(s => s == EnforcementState.PendingApproval).ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var group = Group(db, action);
-        var ids = await group.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(cancellationToken);
-        var approved = await group.Where(a => sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Pending)
-                    .SetProperty(a => a.ApprovedBy, by.Name)
-                    .SetProperty(a => a.ApprovedById, by.Id)
-                    .SetProperty(a => a.ApprovedAt, now)
-                    .SetProperty(a => a.NextAttemptAt, now),
-                cancellationToken);
-        if (approved == 0)
+        List<long> ids = default!;
+        int approved = default!;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var group = Group(db, action);
+                ids = await group.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(ct);
+                approved = await group.Where(a => sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Pending)
+                            .SetProperty(a => a.ApprovedBy, by.Name)
+                            .SetProperty(a => a.ApprovedById, by.Id)
+                            .SetProperty(a => a.ApprovedAt, now)
+                            .SetProperty(a => a.NextAttemptAt, now),
+                        ct);
+                if (approved == 0)
+                {
+                    return ServiceResult.Fail("Nothing to approve: the action was already approved or cancelled.");
+                }
+
+                foreach (var id in ids)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("enforcement.approved", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Approved {action.Kind} requested by {action.RequestedBy}"), ct);
+                }
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Nothing to approve: the action was already approved or cancelled.");
+            return refused;
         }
 
-        foreach (var id in ids)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("enforcement.approved", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Approved {action.Kind} requested by {action.RequestedBy}"), cancellationToken);
-        }
-
-        await tx.CommitAsync(cancellationToken);
         dispatcher.Enqueue(ids);
         return ServiceResult.Ok(approved == 1 ? "Approved; the action is queued." : $"Approved {approved} actions; they are queued.", actionId);
     }
@@ -186,26 +193,37 @@ public sealed class EnforcementOutboxService(
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Cancelled).ToList();
         var scope = action.State == EnforcementState.PendingApproval ? Group(db, action) : db.Set<EnforcementAction>().Where(a => a.Id == actionId);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await scope.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(cancellationToken);
-        var cancelled = await scope.Where(a => sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Cancelled)
-                    .SetProperty(a => a.CancelledBy, by.Name)
-                    .SetProperty(a => a.CancelledAt, now)
-                    .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null),
-                cancellationToken);
-        if (cancelled == 0)
+        var cancelled = 0;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var ids = await scope.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(ct);
+                cancelled = await scope.Where(a => sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Cancelled)
+                            .SetProperty(a => a.CancelledBy, by.Name)
+                            .SetProperty(a => a.CancelledAt, now)
+                            .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null),
+                        ct);
+                if (cancelled == 0)
+                {
+                    return ServiceResult.Fail($"An action that is {action.State} cannot be cancelled.");
+                }
+
+                foreach (var id in ids)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("enforcement.cancelled", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Cancelled {action.Kind} (was {action.State})", Reason: reason), ct);
+                }
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail($"An action that is {action.State} cannot be cancelled.");
+            return refused;
         }
 
-        foreach (var id in ids)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("enforcement.cancelled", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Cancelled {action.Kind} (was {action.State})", Reason: reason), cancellationToken);
-        }
-
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok(cancelled == 1 ? "Cancelled." : $"Cancelled {cancelled} actions.", actionId);
     }
 
@@ -221,20 +239,30 @@ public sealed class EnforcementOutboxService(
 
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Pending).Where(s => s == EnforcementState.DeadLettered).ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var requeued = await db.Set<EnforcementAction>().Where(a => a.Id == actionId && sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Pending)
-                    .SetProperty(a => a.Attempts, 0)
-                    .SetProperty(a => a.NextAttemptAt, now),
-                cancellationToken);
-        if (requeued == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var requeued = await db.Set<EnforcementAction>().Where(a => a.Id == actionId && sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Pending)
+                            .SetProperty(a => a.Attempts, 0)
+                            .SetProperty(a => a.NextAttemptAt, now),
+                        ct);
+                if (requeued == 0)
+                {
+                    return ServiceResult.Fail("Only a dead-lettered action can be re-queued.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("enforcement.requeued", "EnforcementAction", actionId.ToString(CultureInfo.InvariantCulture), "Re-queued a dead-lettered action"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Only a dead-lettered action can be re-queued.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("enforcement.requeued", "EnforcementAction", actionId.ToString(CultureInfo.InvariantCulture), "Re-queued a dead-lettered action"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         dispatcher.Enqueue([actionId]);
         return ServiceResult.Ok("Re-queued.", actionId);
     }

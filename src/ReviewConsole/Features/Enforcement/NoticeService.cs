@@ -126,17 +126,21 @@ public sealed partial class NoticeService(
             return ServiceResult.Fail("The notice was not sent: " + string.Join(" ", render.Problems));
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var actions = await enforcement.RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.SendNotice,
-            EnforcementTargetType.Organization,
-            [request.OrganizationId],
-            EnforcementReason.Manual,
-            request.RelatedActionId?.ToString(CultureInfo.InvariantCulture),
-            request.PolicyClause,
-            request.Note,
-            EnforcementJson.Serialize(new NoticeParameters(request.TemplateKey, render.Subject, render.Body))), by, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        IReadOnlyList<EnforcementAction> actions = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                actions = await enforcement.RequestAsync(db, new EnforcementRequest(
+                    EnforcementKind.SendNotice,
+                    EnforcementTargetType.Organization,
+                    [request.OrganizationId],
+                    EnforcementReason.Manual,
+                    request.RelatedActionId?.ToString(CultureInfo.InvariantCulture),
+                    request.PolicyClause,
+                    request.Note,
+                    EnforcementJson.Serialize(new NoticeParameters(request.TemplateKey, render.Subject, render.Body))), by, ct);
+            },
+            cancellationToken);
         dispatcher.Enqueue(actions.Select(a => a.Id));
         return ServiceResult.Ok("Notice queued for delivery.", actions[0].Id);
     }

@@ -144,9 +144,13 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Unknown organization.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcome = await RecordAsync(db, new RecordStrikeRequest(organizationId, category.Trim(), EnforcementReason.Manual, "manual-" + Guid.NewGuid().ToString("N")[..12], policyClause, note.Trim()), by, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        StrikeOutcome outcome = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                outcome = await RecordAsync(db, new RecordStrikeRequest(organizationId, category.Trim(), EnforcementReason.Manual, "manual-" + Guid.NewGuid().ToString("N")[..12], policyClause, note.Trim()), by, ct);
+            },
+            cancellationToken);
         return ServiceResult.Ok(
             outcome.Proposal is { } p ? $"Strike added ({outcome.PointsAfter} points); {p.ProposedKind} proposed." : $"Strike added ({outcome.PointsAfter} points).",
             outcome.Strike.Id);
@@ -178,15 +182,19 @@ public sealed class StrikeService(
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                var outcome = await RecordAsync(db, new RecordStrikeRequest(
-                    decision.OrganizationId,
-                    category,
-                    EnforcementReason.Decision,
-                    decision.Id.ToString(CultureInfo.InvariantCulture),
-                    decision.PolicyClause,
-                    $"Confirmed violation in decision #{decision.Id} by {decision.DecidedByName}"), StaffUser.System, cancellationToken);
-                await tx.CommitAsync(cancellationToken);
+                StrikeOutcome outcome = default!;
+                await db.InTransactionAsync(
+                    async ct =>
+                    {
+                        outcome = await RecordAsync(db, new RecordStrikeRequest(
+                            decision.OrganizationId,
+                            category,
+                            EnforcementReason.Decision,
+                            decision.Id.ToString(CultureInfo.InvariantCulture),
+                            decision.PolicyClause,
+                            $"Confirmed violation in decision #{decision.Id} by {decision.DecidedByName}"), StaffUser.System, ct);
+                    },
+                    cancellationToken);
                 recorded += outcome.Created ? 1 : 0;
             }
             catch (DbUpdateException e)
@@ -207,28 +215,39 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Your role cannot confirm sanctions.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var claimed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Confirmed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
-        if (claimed == 0)
+        IReadOnlyList<EnforcementAction> actions = default!;
+        SanctionProposal proposal = default!;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var now = clock.GetUtcNow();
+                var claimed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Confirmed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), ct);
+                if (claimed == 0)
+                {
+                    return ServiceResult.Fail("The proposal was already decided.");
+                }
+
+                proposal = await db.Set<SanctionProposal>().AsNoTracking().SingleAsync(p => p.Id == proposalId, ct);
+                var request = await RequestForAsync(db, proposal, ct);
+                if (request is null)
+                {
+                    return ServiceResult.Fail("The organization has no active keys left to revoke.");
+                }
+
+                actions = await enforcement.RequestAsync(db, request, by, ct);
+                await db.Set<SanctionProposal>().Where(p => p.Id == proposalId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.EnforcementActionId, actions[0].Id), ct);
+                await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.confirmed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), $"Confirmed {proposal.ProposedKind} for organization {proposal.OrganizationId} ({actions.Count} action(s))"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("The proposal was already decided.");
+            return refused;
         }
 
-        var proposal = await db.Set<SanctionProposal>().AsNoTracking().SingleAsync(p => p.Id == proposalId, cancellationToken);
-        var request = await RequestForAsync(db, proposal, cancellationToken);
-        if (request is null)
-        {
-            await tx.RollbackAsync(cancellationToken);
-            return ServiceResult.Fail("The organization has no active keys left to revoke.");
-        }
-
-        var actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
-        await db.Set<SanctionProposal>().Where(p => p.Id == proposalId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.EnforcementActionId, actions[0].Id), cancellationToken);
-        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.confirmed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), $"Confirmed {proposal.ProposedKind} for organization {proposal.OrganizationId} ({actions.Count} action(s))"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
         var waits = actions.Any(a => a.State == EnforcementState.PendingApproval);
         return ServiceResult.Ok(waits ? $"{proposal.ProposedKind} requested; it waits for a Lead's approval." : $"{proposal.ProposedKind} requested.", actions[0].Id);
@@ -243,17 +262,27 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Your role cannot dismiss proposals.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var dismissed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Dismissed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
-        if (dismissed == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var now = clock.GetUtcNow();
+                var dismissed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Dismissed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), ct);
+                if (dismissed == 0)
+                {
+                    return ServiceResult.Fail("The proposal was already decided.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.dismissed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), "Dismissed the proposed sanction", Reason: note), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("The proposal was already decided.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.dismissed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), "Dismissed the proposed sanction", Reason: note), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok("Proposal dismissed.");
     }
 

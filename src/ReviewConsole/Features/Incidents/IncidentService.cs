@@ -29,9 +29,13 @@ public sealed partial class IncidentService(
         ArgumentNullException.ThrowIfNull(by);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await EnsureEditorAsync(db, by, cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var id = await OpenCoreAsync(db, request, by, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        long id = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                id = await OpenCoreAsync(db, request, by, ct);
+            },
+            cancellationToken);
         return id;
     }
 
@@ -364,25 +368,28 @@ public sealed partial class IncidentService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await EnsureEditorAsync(db, by, cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var incident = await db.Set<Incident>().SingleOrDefaultAsync(i => i.Id == incidentId, cancellationToken)
-            ?? throw new IncidentRuleException($"Incident {incidentId} does not exist.");
-        var now = clock.GetUtcNow();
-        var entry = await change(db, incident, now);
-        incident.LastUpdateAt = now;
-        incident.UpdateOverdueSince = null;
-        incident.Version++;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new IncidentRuleException("Someone else changed this incident meanwhile; reload and try again.");
-        }
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                var incident = await db.Set<Incident>().SingleOrDefaultAsync(i => i.Id == incidentId, ct)
+                    ?? throw new IncidentRuleException($"Incident {incidentId} does not exist.");
+                var now = clock.GetUtcNow();
+                var entry = await change(db, incident, now);
+                incident.LastUpdateAt = now;
+                incident.UpdateOverdueSince = null;
+                incident.Version++;
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    throw new IncidentRuleException("Someone else changed this incident meanwhile; reload and try again.");
+                }
 
-        await audit.AppendAsync(db, by, entry with { Kind = kind }, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+                await audit.AppendAsync(db, by, entry with { Kind = kind }, ct);
+            },
+            cancellationToken);
     }
 
     private static async Task LinkCoreAsync(AppDbContext db, Incident incident, IncidentLinkType type, long targetId, StaffUser by, DateTimeOffset now, CancellationToken cancellationToken)

@@ -145,29 +145,39 @@ public sealed class UseCaseMonitorService(
         }
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await db.Set<UseCaseSubmission>()
-            .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == s.ConcurrencyVersion)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(x => x.State, next)
-                .SetProperty(x => x.QueueReason, reason)
-                .SetProperty(x => x.QueueNote, note)
-                .SetProperty(x => x.ProposedTier, proposedTier)
-                .SetProperty(x => x.StagedAccessHalted, x => x.StagedAccessHalted || halt)
-                .SetProperty(x => x.SlaDueAt, now.AddHours(options.Value.ReviewSlaHours))
-                .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), cancellationToken);
-        if (changed != 1)
+        var refused = await db.InTransactionAsync<bool?>(
+            async ct =>
+            {
+                var changed = await db.Set<UseCaseSubmission>()
+                    .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == s.ConcurrencyVersion)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(x => x.State, next)
+                        .SetProperty(x => x.QueueReason, reason)
+                        .SetProperty(x => x.QueueNote, note)
+                        .SetProperty(x => x.ProposedTier, proposedTier)
+                        .SetProperty(x => x.StagedAccessHalted, x => x.StagedAccessHalted || halt)
+                        .SetProperty(x => x.SlaDueAt, now.AddHours(options.Value.ReviewSlaHours))
+                        .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), ct);
+                if (changed != 1)
+                {
+                    return false;
+                }
+
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                    "usecase.requeued",
+                    "UseCaseSubmission",
+                    s.Id.ToString(CultureInfo.InvariantCulture),
+                    $"'{s.Name}' back in the review queue: {reason}",
+                    Reason: note), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return false;
+            return refused.Value;
         }
 
-        await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-            "usecase.requeued",
-            "UseCaseSubmission",
-            s.Id.ToString(CultureInfo.InvariantCulture),
-            $"'{s.Name}' back in the review queue: {reason}",
-            Reason: note), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return true;
     }
 }

@@ -322,91 +322,101 @@ public sealed class UseCaseReviewService(
         };
         var clause = string.IsNullOrWhiteSpace(request.GuidelineClause) ? category.Clause : request.GuidelineClause.Trim();
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await db.Set<UseCaseSubmission>()
-            .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
-            .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(x => x.State, next)
-                .SetProperty(x => x.DecidedAt, now)
-                .SetProperty(x => x.ApprovedAt, approving ? now : null)
-                .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
-                .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
-                .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
-                .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
-                .SetProperty(x => x.ProposedTier, (string?)null)
-                .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
-                .SetProperty(x => x.QueueNote, "")
-                .SetProperty(x => x.LeaseOwner, (string?)null)
-                .SetProperty(x => x.LeaseOwnerName, (string?)null)
-                .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), cancellationToken);
-        if (changed != 1)
+        var refused = await db.InTransactionAsync<DecisionResult?>(
+            async ct =>
+            {
+                var changed = await db.Set<UseCaseSubmission>()
+                    .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
+                    .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(x => x.State, next)
+                        .SetProperty(x => x.DecidedAt, now)
+                        .SetProperty(x => x.ApprovedAt, approving ? now : null)
+                        .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
+                        .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
+                        .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
+                        .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
+                        .SetProperty(x => x.ProposedTier, (string?)null)
+                        .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
+                        .SetProperty(x => x.QueueNote, "")
+                        .SetProperty(x => x.LeaseOwner, (string?)null)
+                        .SetProperty(x => x.LeaseOwnerName, (string?)null)
+                        .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), ct);
+                if (changed != 1)
+                {
+                    return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+                }
+
+                var decision = new UseCaseDecision
+                {
+                    SubmissionId = s.Id,
+                    Revision = s.CurrentRevision,
+                    Kind = request.Kind,
+                    FromState = s.State,
+                    ToState = next,
+                    GuidelineCategoryId = category.Id,
+                    GuidelineVersion = category.Version,
+                    GuidelineClause = clause,
+                    Reason = request.Reason.Trim(),
+                    Questions = request.Questions.Trim(),
+                    ConditionsJson = conditions?.ToJson(),
+                    ChecklistScore = checklist.Summary,
+                    DecidedBy = reviewer.Id,
+                    DecidedByName = reviewer.Name,
+                    DecidedAt = now,
+                };
+                db.Add(decision);
+                await db.SaveChangesAsync(ct);
+                var id = s.Id.ToString(CultureInfo.InvariantCulture);
+                await audit.AppendAsync(db, reviewer, new AuditEntry(
+                    "usecase.decided",
+                    "UseCaseSubmission",
+                    id,
+                    $"{request.Kind} '{s.Name}' (revision {s.CurrentRevision}): {UseCaseStateMachine.Describe(s.State)} → {UseCaseStateMachine.Describe(next)} under {category.Key} v{category.Version}, checklist {checklist.Summary}",
+                    Reason: string.IsNullOrWhiteSpace(decision.Reason) ? clause : decision.Reason,
+                    BeforeJson: JsonSerializer.Serialize(new { State = s.State.ToString(), s.Tier, s.ConditionsJson }),
+                    AfterJson: JsonSerializer.Serialize(new { State = next.ToString(), Tier = tier?.Name, ConditionsJson = conditions?.ToJson(), Clause = clause })), ct);
+
+                if (conditions is not null)
+                {
+                    await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, ct);
+                }
+
+                if (approving && content.Research is { } research)
+                {
+                    // A research access approval grants the subsidized credits the researchers asked for.
+                    await enforcement.RequestAsync(db, new EnforcementRequest(
+                        EnforcementKind.SetQuota,
+                        EnforcementTargetType.Application,
+                        [s.ApplicationId],
+                        EnforcementReason.UseCase,
+                        id,
+                        clause,
+                        $"Research access {id}: subsidized credits for {research.Institution}",
+                        JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, ct);
+                }
+
+                var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
+                await enforcement.RequestAsync(db, new EnforcementRequest(
+                    EnforcementKind.SendNotice,
+                    EnforcementTargetType.Organization,
+                    [s.OrganizationId],
+                    EnforcementReason.UseCase,
+                    id,
+                    clause,
+                    $"Use-case decision notice: {request.Kind}",
+                    JsonSerializer.Serialize(new { subject = notice.Subject, message = notice.Message, submissionId = s.Id, outcome = request.Kind.ToString() }, ParametersJson)), reviewer, ct);
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+            return refused;
         }
 
-        var decision = new UseCaseDecision
-        {
-            SubmissionId = s.Id,
-            Revision = s.CurrentRevision,
-            Kind = request.Kind,
-            FromState = s.State,
-            ToState = next,
-            GuidelineCategoryId = category.Id,
-            GuidelineVersion = category.Version,
-            GuidelineClause = clause,
-            Reason = request.Reason.Trim(),
-            Questions = request.Questions.Trim(),
-            ConditionsJson = conditions?.ToJson(),
-            ChecklistScore = checklist.Summary,
-            DecidedBy = reviewer.Id,
-            DecidedByName = reviewer.Name,
-            DecidedAt = now,
-        };
-        db.Add(decision);
-        await db.SaveChangesAsync(cancellationToken);
-        var id = s.Id.ToString(CultureInfo.InvariantCulture);
-        await audit.AppendAsync(db, reviewer, new AuditEntry(
-            "usecase.decided",
-            "UseCaseSubmission",
-            id,
-            $"{request.Kind} '{s.Name}' (revision {s.CurrentRevision}): {UseCaseStateMachine.Describe(s.State)} → {UseCaseStateMachine.Describe(next)} under {category.Key} v{category.Version}, checklist {checklist.Summary}",
-            Reason: string.IsNullOrWhiteSpace(decision.Reason) ? clause : decision.Reason,
-            BeforeJson: JsonSerializer.Serialize(new { State = s.State.ToString(), s.Tier, s.ConditionsJson }),
-            AfterJson: JsonSerializer.Serialize(new { State = next.ToString(), Tier = tier?.Name, ConditionsJson = conditions?.ToJson(), Clause = clause })), cancellationToken);
-
-        if (conditions is not null)
-        {
-            await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, cancellationToken);
-        }
-
-        if (approving && content.Research is { } research)
-        {
-            // A research access approval grants the subsidized credits the researchers asked for.
-            await enforcement.RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.SetQuota,
-                EnforcementTargetType.Application,
-                [s.ApplicationId],
-                EnforcementReason.UseCase,
-                id,
-                clause,
-                $"Research access {id}: subsidized credits for {research.Institution}",
-                JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, cancellationToken);
-        }
-
-        var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
-        await enforcement.RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.SendNotice,
-            EnforcementTargetType.Organization,
-            [s.OrganizationId],
-            EnforcementReason.UseCase,
-            id,
-            clause,
-            $"Use-case decision notice: {request.Kind}",
-            JsonSerializer.Serialize(new { subject = notice.Subject, message = notice.Message, submissionId = s.Id, outcome = request.Kind.ToString() }, ParametersJson)), reviewer, cancellationToken);
-
-        await tx.CommitAsync(cancellationToken);
         return DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
     }
 

@@ -52,25 +52,28 @@ public sealed class WellnessService(IDbContextFactory<AppDbContext> dbFactory, A
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(settings);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var pref = await db.Set<WellnessPreference>().SingleOrDefaultAsync(p => p.UserId == user.Id, cancellationToken);
-        var before = pref is null ? null : JsonSerializer.Serialize(ToSettings(pref));
-        if (pref is null)
-        {
-            pref = new WellnessPreference { UserId = user.Id };
-            db.Add(pref);
-        }
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                var pref = await db.Set<WellnessPreference>().SingleOrDefaultAsync(p => p.UserId == user.Id, ct);
+                var before = pref is null ? null : JsonSerializer.Serialize(ToSettings(pref));
+                if (pref is null)
+                {
+                    pref = new WellnessPreference { UserId = user.Id };
+                    db.Add(pref);
+                }
 
-        pref.BlurAll = settings.BlurAll;
-        pref.UnblurredCategories = string.Join(' ', settings.UnblurredCategories.Order(StringComparer.Ordinal));
-        pref.Grayscale = settings.Grayscale;
-        pref.BreakReminderMinutes = settings.BreakReminderMinutes;
-        pref.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, user, new AuditEntry(
-            "wellness.preferences-changed", "WellnessPreference", user.Id, "Wellness preferences changed",
-            BeforeJson: before, AfterJson: JsonSerializer.Serialize(settings)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+                pref.BlurAll = settings.BlurAll;
+                pref.UnblurredCategories = string.Join(' ', settings.UnblurredCategories.Order(StringComparer.Ordinal));
+                pref.Grayscale = settings.Grayscale;
+                pref.BreakReminderMinutes = settings.BreakReminderMinutes;
+                pref.UpdatedAt = clock.GetUtcNow();
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, user, new AuditEntry(
+                    "wellness.preferences-changed", "WellnessPreference", user.Id, "Wellness preferences changed",
+                    BeforeJson: before, AfterJson: JsonSerializer.Serialize(settings)), ct);
+            },
+            cancellationToken);
     }
 
     /// <summary>Categories whose content is blurred by default (PolicyCategory.BlurByDefault).</summary>

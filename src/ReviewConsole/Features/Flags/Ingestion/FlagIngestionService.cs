@@ -39,19 +39,11 @@ public sealed class FlagIngestionService(
         var chunkSize = options.CurrentValue.TransactionChunkSize;
         var results = new List<IngestRecordResult>(records.Count);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var strategy = db.Database.CreateExecutionStrategy();
         for (var offset = 0; offset < records.Count; offset += chunkSize)
         {
             var chunk = records.Skip(offset).Take(chunkSize).ToList();
             var origin = records.Count <= chunkSize ? batchOrigin : string.Create(CultureInfo.InvariantCulture, $"{batchOrigin} records {offset}-{offset + chunk.Count - 1}");
-            var chunkResult = await strategy.ExecuteAsync(async () =>
-            {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                var result = await IngestInTransactionAsync(db, source, chunk, by, origin, cancellationToken);
-                await tx.CommitAsync(cancellationToken);
-                return result;
-            });
+            var chunkResult = await db.InTransactionAsync(ct => IngestInTransactionAsync(db, source, chunk, by, origin, ct), cancellationToken);
             results.AddRange(chunkResult.Records.Select(r => r with { Index = r.Index + offset }));
         }
 

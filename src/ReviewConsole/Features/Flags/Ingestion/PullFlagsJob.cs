@@ -79,11 +79,9 @@ public sealed class PullFlagsJob(
     private async Task<IngestBatchResult?> StorePageAsync(string? fetchedAt, FeedPage page, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync<IngestBatchResult?>(
+            async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var next = page.NextCursor ?? fetchedAt;
             var moved = await db.Set<FeedCursor>()
@@ -96,7 +94,6 @@ public sealed class PullFlagsJob(
                     cancellationToken);
             if (moved != 1)
             {
-                await tx.RollbackAsync(cancellationToken);
                 return null;
             }
 
@@ -104,10 +101,10 @@ public sealed class PullFlagsJob(
             var records = page.Records
                 .Select((r, i) => new RawFlagRecord(r, string.Create(CultureInfo.InvariantCulture, $"feed {origin} record {i}")))
                 .ToList();
-            var result = await ingestion.IngestInTransactionAsync(db, FlagSource.Feed, records, StaffUser.System, origin, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            return result;
-        });
+            return await ingestion.IngestInTransactionAsync(db, FlagSource.Feed, records, StaffUser.System, origin, cancellationToken);
+        },
+            result => result is not null,
+            cancellationToken);
     }
 
     private async Task EnsureCursorRowAsync(CancellationToken cancellationToken)

@@ -139,17 +139,27 @@ public sealed class FlagClaimService(
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId && f.LeaseOwner == user.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, (string?)null).SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
-        if (rows == 0)
+        var refused = await db.InTransactionAsync<LeaseOutcome?>(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId && f.LeaseOwner == user.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, (string?)null).SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+                if (rows == 0)
+                {
+                    return new LeaseOutcome(false, "You do not hold this flag.");
+                }
+
+                await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", Id(flagId), $"Released flag {flagId} ({why})"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return new LeaseOutcome(false, "You do not hold this flag.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", Id(flagId), $"Released flag {flagId} ({why})"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new LeaseOutcome(true, "Released.");
     }
 
@@ -172,22 +182,32 @@ public sealed class FlagClaimService(
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId && f.Status != FlagStatus.Decided && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.AssignedTo, assignee.Id)
-                .SetProperty(f => f.LeaseOwner, (string?)null)
-                .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
-        if (rows == 0)
+        string name = default!;
+        var refused = await db.InTransactionAsync<LeaseOutcome?>(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId && f.Status != FlagStatus.Decided && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.AssignedTo, assignee.Id)
+                        .SetProperty(f => f.LeaseOwner, (string?)null)
+                        .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+                if (rows == 0)
+                {
+                    return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, ct));
+                }
+
+                name = string.IsNullOrEmpty(assignee.DisplayName) ? assignee.Email ?? assignee.Id : assignee.DisplayName;
+                await audit.AppendAsync(db, user, new AuditEntry("flag.assigned", "Flag", Id(flagId), $"Assigned flag {flagId} to {name}"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, cancellationToken));
+            return refused;
         }
 
-        var name = string.IsNullOrEmpty(assignee.DisplayName) ? assignee.Email ?? assignee.Id : assignee.DisplayName;
-        await audit.AppendAsync(db, user, new AuditEntry("flag.assigned", "Flag", Id(flagId), $"Assigned flag {flagId} to {name}"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new LeaseOutcome(true, $"Assigned to {name}.");
     }
 
@@ -320,24 +340,33 @@ public sealed class FlagClaimService(
         var until = now + LeaseDuration;
         // The UPDATE is the transaction's first statement, so on SQLite it takes the write lock
         // before reading anything (no read-to-write upgrade that could fail under contention).
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId
-                && statuses.Contains(f.Status)
-                && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.LeaseOwner, user.Id)
-                .SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        if (rows == 0)
+        var refused = await db.InTransactionAsync<bool?>(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId
+                        && statuses.Contains(f.Status)
+                        && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.LeaseOwner, user.Id)
+                        .SetProperty(f => f.LeaseExpiresAt, until), ct);
+                if (rows == 0)
+                {
+                    return false;
+                }
+
+                await wellness.RecordExposureAsync(db, user, flagId, ct);
+
+                await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(flagId), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
+            return refused.Value;
         }
 
-        await wellness.RecordExposureAsync(db, user, flagId, cancellationToken);
-
-        await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(flagId), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

@@ -82,29 +82,40 @@ public sealed class FlagDecisionService(
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await Transition(db.Set<Flag>().Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status)), request.Verdict, now, cancellationToken);
-        if (rows == 0)
+        int actions = default!;
+        long? incidentId = default!;
+        var refused = await db.InTransactionAsync<DecisionOutcome?>(
+            async ct =>
+            {
+                var rows = await Transition(db.Set<Flag>().Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status)), request.Verdict, now, ct);
+                if (rows == 0)
+                {
+                    var why = await claims.ExplainAsync(db, user, rights, flagId, ct);
+                    return new DecisionOutcome(false, why);
+                }
+
+                var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
+                var decision = NewDecision(flag, request, user, now, clusterId: null);
+                db.Add(decision);
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, user, new AuditEntry(
+                    request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
+                    "Flag",
+                    Id(flagId),
+                    $"{request.Verdict} on flag {flagId}; action {request.Action}",
+                    request.Reason,
+                    AfterJson: DecisionJson(decision)), ct);
+                actions = await RequestEnforcementAsync(db, [flag], decision, request, user, ct);
+                incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            var why = await claims.ExplainAsync(db, user, rights, flagId, cancellationToken);
-            return new DecisionOutcome(false, why);
+            return refused;
         }
 
-        var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, cancellationToken);
-        var decision = NewDecision(flag, request, user, now, clusterId: null);
-        db.Add(decision);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, user, new AuditEntry(
-            request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
-            "Flag",
-            Id(flagId),
-            $"{request.Verdict} on flag {flagId}; action {request.Action}",
-            request.Reason,
-            AfterJson: DecisionJson(decision)), cancellationToken);
-        var actions = await RequestEnforcementAsync(db, [flag], decision, request, user, cancellationToken);
-        var incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
     }
 
@@ -156,35 +167,47 @@ public sealed class FlagDecisionService(
 
         var now = clock.GetUtcNow();
         var until = now + claims.LeaseDuration;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
-        await db.Set<Flag>()
-            .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        var flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
-            .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
-            .ToListAsync(cancellationToken);
-        if (flags.Count == 0)
+        int actions = default!;
+        long? incidentId = default!;
+        List<Flag> flags = default!;
+        var refused = await db.InTransactionAsync<DecisionOutcome?>(
+            async ct =>
+            {
+                // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
+                await db.Set<Flag>()
+                    .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), ct);
+                flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
+                    .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
+                    .ToListAsync(ct);
+                if (flags.Count == 0)
+                {
+                    return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+                }
+
+                var ids = flags.Select(f => f.Id).ToList();
+                await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, ct);
+                var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
+                db.AddRange(decisions);
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, user, new AuditEntry(
+                    request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
+                    "FlagCluster",
+                    Id(clusterId),
+                    $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
+                    request.Reason,
+                    AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), ct);
+                actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, ct);
+                incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, ct, clusterId);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+            return refused;
         }
 
-        var ids = flags.Select(f => f.Id).ToList();
-        await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, cancellationToken);
-        var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
-        db.AddRange(decisions);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, user, new AuditEntry(
-            request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
-            "FlagCluster",
-            Id(clusterId),
-            $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
-            request.Reason,
-            AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), cancellationToken);
-        var actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, cancellationToken);
-        var incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, cancellationToken, clusterId);
-        await transaction.CommitAsync(cancellationToken);
         return new DecisionOutcome(true, Summary(request, flags.Count, actions, incidentId), flags.Count, actions, incidentId);
     }
 
