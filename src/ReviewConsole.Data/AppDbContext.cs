@@ -22,7 +22,32 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        PinIdentitySchema(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    /// <summary>
+    /// Identity builds its tables from <c>IdentityOptions.Stores</c> when the context has the host's
+    /// services, and from its version 1 defaults when it has none, as under <c>dotnet ef</c>'s
+    /// design-time factories. The host asks for schema version 2 (IdentitySetup), whose key columns
+    /// are 128 characters and phone numbers 256; version 1 leaves them unbounded (450 on SQL Server).
+    /// Stated here, so the model the migrations are generated from is the model the host runs with;
+    /// otherwise a server database refuses to start with "pending model changes".
+    /// </summary>
+    private static void PinIdentitySchema(ModelBuilder builder)
+    {
+        const int keyLength = 128;
+        builder.Entity<AppUser>().Property(u => u.PhoneNumber).HasMaxLength(256);
+        builder.Entity<IdentityUserLogin<string>>(b =>
+        {
+            b.Property(l => l.LoginProvider).HasMaxLength(keyLength);
+            b.Property(l => l.ProviderKey).HasMaxLength(keyLength);
+        });
+        builder.Entity<IdentityUserToken<string>>(b =>
+        {
+            b.Property(t => t.LoginProvider).HasMaxLength(keyLength);
+            b.Property(t => t.Name).HasMaxLength(keyLength);
+        });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

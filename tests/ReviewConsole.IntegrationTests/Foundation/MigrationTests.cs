@@ -111,7 +111,14 @@ public sealed partial class MigrationTests
     {
         public List<string> Statements { get; } = [];
 
+        // EXEC(N'ALTER TABLE [t] DROP CONSTRAINT ' + @var + ';') (AlterColumn drops a default
+        // constraint found at run time): a variable stands for a quoted name.
         public override void Visit(ExecutableStringList node) =>
-            Statements.Add(string.Concat(node.Strings.OfType<StringLiteral>().Select(s => s.Value)));
+            Statements.Add(string.Concat(node.Strings.Select(s => s switch
+            {
+                StringLiteral literal => literal.Value,
+                VariableReference => "[placeholder]",
+                _ => throw new InvalidOperationException($"Unexpected {s.GetType().Name} in EXEC(...)."),
+            })));
     }
 }
