@@ -71,9 +71,11 @@ public sealed class EnforcementExecutor(
             outcome = DeliveryOutcome.Transient($"{e.GetType().Name}: {e.Message}");
         }
 
-        return outcome.Status == DeliveryStatus.Delivered
+        var result = outcome.Status == DeliveryStatus.Delivered
             ? await FinishSucceededAsync(actionId, attempt.Value, outcome, cancellationToken)
             : await FinishFailedAsync(actionId, attempt.Value, outcome, settings, cancellationToken);
+        logger.LogInformation("Enforcement action {ActionId}, attempt {Attempt}: {Result}.", actionId, attempt.Value, result);
+        return result;
     }
 
     /// <summary>The atomic pick-up; returns this worker's attempt number (its fencing token) or null.</summary>
