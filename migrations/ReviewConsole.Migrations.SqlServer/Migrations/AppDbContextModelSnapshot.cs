@@ -312,6 +312,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("int");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
@@ -1108,6 +1111,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1116,7 +1121,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1171,6 +1180,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("int");
 
                     b.Property<long>("SimHash")
                         .HasColumnType("bigint");
@@ -1242,6 +1254,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1264,6 +1279,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("DecidedBy", "DecidedAt");
 
                     b.HasIndex("FlagId", "DecidedAt");
+
+                    b.HasIndex("OrganizationId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
                 });
@@ -2903,6 +2920,27 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2915,8 +2953,17 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("BreakSnoozedUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<bool>("Grayscale")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("StretchStartedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("UnblurredCategories")
                         .IsRequired()

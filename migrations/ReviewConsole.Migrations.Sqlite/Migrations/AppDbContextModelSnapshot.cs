@@ -294,6 +294,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -1074,6 +1077,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1082,7 +1087,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1132,6 +1141,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SimHash")
@@ -1202,6 +1214,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1224,6 +1239,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("DecidedBy", "DecidedAt");
 
                     b.HasIndex("FlagId", "DecidedAt");
+
+                    b.HasIndex("OrganizationId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
                 });
@@ -2826,6 +2843,27 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2838,7 +2876,16 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BreakSnoozedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Grayscale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastActivityAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StretchStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("UnblurredCategories")

@@ -8,6 +8,7 @@ using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.PolicyCategories;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -105,6 +106,15 @@ public sealed class FlagIngestionService(
             }
 
             db.ChangeTracker.Clear();
+        }
+
+        // Counters on write: the clusters this batch added members to get their sizes recounted here,
+        // in the batch's transaction (FlagCounters is the one place every writer calls).
+        var stored = results.Where(r => r.Outcome == IngestOutcome.Stored && r.FlagId is not null).Select(r => r.FlagId!.Value).ToList();
+        if (stored.Count > 0)
+        {
+            var clusters = await db.Set<Flag>().Where(f => stored.Contains(f.Id) && f.ClusterId != null).Select(f => f.ClusterId!.Value).Distinct().ToListAsync(cancellationToken);
+            await FlagCounters.RecountClustersAsync(db, clusters, cancellationToken);
         }
 
         var batch = new IngestBatchResult(results);
