@@ -316,6 +316,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("int");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
@@ -1112,6 +1115,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1120,7 +1125,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1176,6 +1185,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("int");
+
                     b.Property<long>("SimHash")
                         .HasColumnType("bigint");
 
@@ -1228,6 +1240,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1250,6 +1265,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("DecidedBy", "DecidedAt");
 
                     b.HasIndex("FlagId", "DecidedAt");
+
+                    b.HasIndex("OrganizationId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
                 });
@@ -2917,6 +2934,27 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2929,8 +2967,17 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("BreakSnoozedUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<bool>("Grayscale")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("StretchStartedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("UnblurredCategories")
                         .IsRequired()

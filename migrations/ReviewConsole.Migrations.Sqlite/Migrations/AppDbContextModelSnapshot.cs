@@ -298,6 +298,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -1078,6 +1081,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1086,7 +1091,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1136,6 +1145,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SimHash")
@@ -1188,6 +1200,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1210,6 +1225,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("DecidedBy", "DecidedAt");
 
                     b.HasIndex("FlagId", "DecidedAt");
+
+                    b.HasIndex("OrganizationId", "DecidedAt");
 
                     b.ToTable("FlagDecision");
                 });
@@ -2840,6 +2857,27 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2852,7 +2890,16 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BreakSnoozedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Grayscale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastActivityAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StretchStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("UnblurredCategories")

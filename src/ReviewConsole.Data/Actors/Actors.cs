@@ -34,6 +34,10 @@ public class Organization
 
     public DateTimeOffset? StatusChangedAt { get; set; }
 
+    /// <summary>Violation decisions on this organization's flags, kept up to date by the decision
+    /// that adds one (a counter on write, so the triage actor panel never counts decisions).</summary>
+    public int ConfirmedViolations { get; set; }
+
     public List<Application> Applications { get; set; } = [];
 }
 

@@ -112,6 +112,10 @@ public class FlagCluster
 
     public int Size { get; set; }
 
+    /// <summary>Members not yet decided (New or Escalated), maintained by every writer that adds a
+    /// member or decides one (see FlagCounters in the host), so the triage page never counts them.</summary>
+    public int OpenCount { get; set; }
+
     public DateTimeOffset FirstSeenAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }
@@ -144,6 +148,10 @@ public class FlagDecision
     public long Id { get; set; }
 
     public long FlagId { get; set; }
+
+    /// <summary>The flag's organization, copied so an organization's prior decisions are one index
+    /// range (OrganizationId, DecidedAt) instead of a join over all its flags.</summary>
+    public long OrganizationId { get; set; }
 
     public Verdict Verdict { get; set; }
 

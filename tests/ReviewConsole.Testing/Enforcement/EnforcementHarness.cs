@@ -42,7 +42,9 @@ public sealed class EnforcementHarness : IDisposable
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         collection.AddSingleton<IConfiguration>(configuration);
-        collection.AddSingleton(database.Factory);
+        // The app's contexts carry the enforcement commit interceptor; so do the harness's.
+        collection.AddSingleton<IDbContextFactory<AppDbContext>>(sp => new TestDbContextFactory(
+            new DbContextOptionsBuilder<AppDbContext>(database.Options).AddInterceptors(sp.GetRequiredService<EnforcementCommitInterceptor>()).Options));
         collection.AddSingleton(clock ?? TimeProvider.System);
         collection.AddSingleton<IBackgroundJobClient>(Jobs);
         collection.AddAudit();

@@ -61,7 +61,6 @@ public sealed record AppealableSanction(long Id, EnforcementKind Kind, string Ta
 /// </summary>
 public sealed class AppealService(
     IDbContextFactory<AppDbContext> dbFactory,
-    EnforcementDispatcher dispatcher,
     StrikeService strikes,
     AuditLog audit,
     TimeProvider clock,
@@ -218,7 +217,6 @@ public sealed class AppealService(
             return ServiceResult.Fail("The appeal was already decided.");
         }
 
-        dispatcher.Enqueue(reversalIds);
         return ServiceResult.Ok(overturn ? "Appeal overturned; the sanction is being reversed." : "Appeal upheld; the sanction stays.", appealId);
     }
 

@@ -15,6 +15,11 @@ public static class EnforcementFeature
         services.AddSingleton<EnforcementService>();
         services.AddSingleton<EnforcementOutboxService>();
         services.AddSingleton<EnforcementDispatcher>();
+        services.AddSingleton<EnforcementOutboxSignal>();
+        services.AddSingleton<EnforcementCommitInterceptor>();
+        // Every context the app builds (services' factory, Identity's scoped one, jobs) hands the
+        // actions it commits to Hangfire: enforcement starts at commit, whoever wrote the row.
+        services.ConfigureDbContext<ReviewConsole.Data.AppDbContext>((sp, options) => options.AddInterceptors(sp.GetRequiredService<EnforcementCommitInterceptor>()), ServiceLifetime.Singleton);
         services.AddSingleton<EnforcementExecutor>();
         services.AddSingleton<StrikeService>();
         services.AddSingleton<NoticeService>();

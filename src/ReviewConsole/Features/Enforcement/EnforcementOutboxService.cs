@@ -73,8 +73,8 @@ public sealed class EnforcementOutboxService(
     /// <summary>The roles that may ask for enforcement by hand ("act on this actor").</summary>
     public static readonly IReadOnlyList<string> RequesterRoles = [Roles.Reviewer, Roles.IncidentResponder, Roles.Lead, Roles.Admin];
 
-    /// <summary>A manual request from the console (the "act on this actor" form): rows, audit and,
-    /// after the commit, the job for whatever does not wait for approval.</summary>
+    /// <summary>A manual request from the console (the "act on this actor" form): rows and audit;
+    /// the commit starts whatever does not wait for approval.</summary>
     public async Task<ServiceResult> RequestAsync(EnforcementRequest request, StaffUser by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -100,7 +100,7 @@ public sealed class EnforcementOutboxService(
             return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
         }
 
-        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
+        // The commit handed the Pending actions to Hangfire (EnforcementCommitInterceptor).
         return actions[0].State == EnforcementState.PendingApproval
             ? ServiceResult.Ok($"Requested; {actions.Count} action(s) wait for a Lead's approval (a second person).", actions[0].Id)
             : ServiceResult.Ok($"Requested; {actions.Count} action(s) queued.", actions[0].Id);

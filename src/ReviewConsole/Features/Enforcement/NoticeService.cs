@@ -25,7 +25,6 @@ public sealed record SendNoticeRequest(long OrganizationId, string TemplateKey, 
 public sealed partial class NoticeService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
-    EnforcementDispatcher dispatcher,
     TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Placeholders =
@@ -141,7 +140,6 @@ public sealed partial class NoticeService(
                     EnforcementJson.Serialize(new NoticeParameters(request.TemplateKey, render.Subject, render.Body))), by, ct);
             },
             cancellationToken);
-        dispatcher.Enqueue(actions.Select(a => a.Id));
         return ServiceResult.Ok("Notice queued for delivery.", actions[0].Id);
     }
 

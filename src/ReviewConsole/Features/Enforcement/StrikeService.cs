@@ -37,7 +37,6 @@ public sealed record ServiceResult(bool Succeeded, string Message, long? Id = nu
 public sealed class StrikeService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
-    EnforcementDispatcher dispatcher,
     AuditLog audit,
     TimeProvider clock,
     IOptions<EnforcementOptions> options,
@@ -248,7 +247,6 @@ public sealed class StrikeService(
             return refused;
         }
 
-        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
         var waits = actions.Any(a => a.State == EnforcementState.PendingApproval);
         return ServiceResult.Ok(waits ? $"{proposal.ProposedKind} requested; it waits for a Lead's approval." : $"{proposal.ProposedKind} requested.", actions[0].Id);
     }

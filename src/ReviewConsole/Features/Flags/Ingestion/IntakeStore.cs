@@ -37,7 +37,9 @@ internal abstract class IntakeStore(AppDbContext db)
     /// concurrent writer); returns the new ids by upstream id.</summary>
     public abstract Task<IReadOnlyDictionary<string, long>> InsertFlagsAsync(IReadOnlyList<Flag> flags, CancellationToken cancellationToken);
 
-    /// <summary>Adds members to clusters, once per cluster: <c>Size = Size + n</c>, <c>LastSeenAt</c> moved forward.</summary>
+    /// <summary>Adds members to clusters, once per cluster: <c>Size = Size + n</c> and
+    /// <c>OpenCount = OpenCount + n</c> (new flags are open; the counters the reviewer's pages read,
+    /// see FlagCounters), <c>LastSeenAt</c> moved forward.</summary>
     public abstract Task UpdateClustersAsync(IReadOnlyList<ClusterDelta> deltas, CancellationToken cancellationToken);
 
     /// <summary>Writes recomputed priorities of open flags (a flag decided meanwhile is left alone).</summary>
@@ -78,6 +80,7 @@ internal sealed class EfIntakeStore(AppDbContext db) : IntakeStore(db)
         {
             await Db.Set<FlagCluster>().Where(c => c.Id == d.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Size, c => c.Size + d.Added)
+                    .SetProperty(c => c.OpenCount, c => c.OpenCount + d.Added)
                     .SetProperty(c => c.LastSeenAt, c => c.LastSeenAt > d.LastSeenAt ? c.LastSeenAt : d.LastSeenAt), cancellationToken);
         }
     }
@@ -150,6 +153,7 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
         string Col(string property) => sql.DelimitIdentifier(t.Column(property).Name);
         var id = Col(nameof(FlagCluster.Id));
         var size = Col(nameof(FlagCluster.Size));
+        var open = Col(nameof(FlagCluster.OpenCount));
         var lastSeen = Col(nameof(FlagCluster.LastSeenAt));
         var columns = new[] { t.Column(nameof(FlagCluster.Id)), t.Column(nameof(FlagCluster.Size)), t.Column(nameof(FlagCluster.LastSeenAt)) };
         foreach (var batch in deltas.Chunk(MaxParametersPerStatement / 3))
@@ -166,7 +170,7 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
 
             command.CommandText = string.Create(CultureInfo.InvariantCulture, $"""
                 WITH "d" ("Id", "Added", "At") AS (VALUES {values})
-                UPDATE {t.Name} SET {size} = {t.Name}.{size} + "d"."Added",
+                UPDATE {t.Name} SET {size} = {t.Name}.{size} + "d"."Added", {open} = {t.Name}.{open} + "d"."Added",
                     {lastSeen} = CASE WHEN "d"."At" > {t.Name}.{lastSeen} THEN "d"."At" ELSE {t.Name}.{lastSeen} END
                 FROM "d" WHERE {t.Name}.{id} = "d"."Id"
                 """);

@@ -9,6 +9,7 @@ using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Incidents;
+using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
@@ -36,6 +37,7 @@ public sealed class FlagDecisionService(
     FlagClaimService claims,
     EnforcementService enforcement,
     IncidentService incidents,
+    WellnessService wellness,
     AuditLog audit,
     TimeProvider clock,
     IOptions<FlagsTriageOptions> options)
@@ -98,6 +100,7 @@ public sealed class FlagDecisionService(
                 var decision = NewDecision(flag, request, user, now, clusterId: null);
                 db.Add(decision);
                 await db.SaveChangesAsync(ct);
+                await UpdateCountersAsync(db, [flag], request.Verdict, ct);
                 await audit.AppendAsync(db, user, new AuditEntry(
                     request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
                     "Flag",
@@ -185,11 +188,20 @@ public sealed class FlagDecisionService(
                     return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
                 }
 
+                // The members the reviewer was shown (the panel's first rows) count against today's
+                // exposure caps, in this transaction: a decision that would pass a cap is refused.
+                var shown = flags.OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id).Take(FlagTriageService.ClusterMembersShown).Select(f => f.Id).ToList();
+                if (await wellness.CountExposureAsync(db, user, shown, ct) is { } cappedBy)
+                {
+                    return new DecisionOutcome(false, $"Deciding this cluster would show you more {cappedBy} content than today's exposure cap allows. Ask another reviewer to decide it.");
+                }
+
                 var ids = flags.Select(f => f.Id).ToList();
                 await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, ct);
                 var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
                 db.AddRange(decisions);
                 await db.SaveChangesAsync(ct);
+                await UpdateCountersAsync(db, flags, request.Verdict, ct);
                 await audit.AppendAsync(db, user, new AuditEntry(
                     request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
                     "FlagCluster",
@@ -252,9 +264,24 @@ public sealed class FlagDecisionService(
                 .SetProperty(f => f.LeaseOwner, (string?)null)
                 .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
 
+    /// <summary>Counters on write: open members of the touched clusters, confirmed violations of the organizations.</summary>
+    private static async Task UpdateCountersAsync(AppDbContext db, IReadOnlyList<Flag> flags, Verdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict != Verdict.Escalate)
+        {
+            await FlagCounters.RecountOpenAsync(db, flags.Where(f => f.ClusterId is not null).Select(f => f.ClusterId!.Value).Distinct().ToList(), cancellationToken);
+        }
+
+        if (verdict == Verdict.Violation)
+        {
+            await FlagCounters.AddConfirmedViolationsAsync(db, flags.Select(f => f.OrganizationId), cancellationToken);
+        }
+    }
+
     private static FlagDecision NewDecision(Flag flag, DecideFlagRequest request, StaffUser user, DateTimeOffset now, long? clusterId) => new()
     {
         FlagId = flag.Id,
+        OrganizationId = flag.OrganizationId,
         Verdict = request.Verdict,
         ConfirmedCategories = string.Join(' ', request.ConfirmedCategories.Distinct(StringComparer.Ordinal)),
         Action = request.Action,
