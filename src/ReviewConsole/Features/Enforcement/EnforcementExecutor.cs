@@ -59,6 +59,17 @@ public sealed class EnforcementExecutor(
                 return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Gave up after {attempt.Value - 1} attempts whose worker never finished. Last error: {action.LastError}"), settings, cancellationToken);
             }
 
+            try
+            {
+                EnforcementContract.Read(action.Kind, action.ParametersJson);
+            }
+            catch (ArgumentException e)
+            {
+                // Parameters that do not match the kind's contract would apply a different effect than
+                // was decided: refuse to deliver them at all.
+                return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Parameters do not match the {action.Kind} contract: {e.Message}"), settings, cancellationToken);
+            }
+
             delivery = await DeliveryOfAsync(db, action, attempt.Value, cancellationToken);
         }
 
