@@ -187,10 +187,16 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("MonthlyTokenQuota")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PilotEndUserCap")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Prefix")
@@ -246,6 +252,25 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -292,6 +317,51 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EndUsers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Day");
+
+                    b.ToTable("KeyUsageDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Actors.Organization", b =>
                 {
                     b.Property<long>("Id")
@@ -314,6 +384,25 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsHighProfile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitTpm")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
@@ -686,6 +775,13 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NoticeOptOutReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NoticeQueued")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
@@ -769,6 +865,132 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("EnforcementAction");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EnforcementActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RelatedActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnforcementActionId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Id");
+
+                    b.ToTable("Notice");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.NoticeTemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("NoticeTemplateVersion");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1L,
+                            Body = "Hello {{organization_name}},\n\nWe have applied the following enforcement action to {{target}} under our usage policy ({{policy_clause}}), effective {{effective_at}}:\n\n{{action}}\n\n{{note}}\n\nYou may appeal this decision until {{appeal_deadline}} by sending an appeal with reference {{appeal_reference}}.\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "sanction-applied",
+                            Name = "Sanction applied",
+                            Subject = "Enforcement action on your account: {{action}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2L,
+                            Body = "Hello {{organization_name}},\n\n{{action}} applies to {{target}} from {{effective_at}} until {{expires_at}} under {{policy_clause}}.\n\n{{note}}\n\nAppeal reference: {{appeal_reference}} (appeals accepted until {{appeal_deadline}}).\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "time-bounded-sanction",
+                            Name = "Time-bounded sanction",
+                            Subject = "Temporary restriction on your account until {{expires_at}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3L,
+                            Body = "Hello {{organization_name}},\n\nWe reviewed recent traffic from your organization ({{organization_id}}) and found content that violates our usage policy ({{policy_clause}}).\n\n{{note}}\n\nRepeated violations lead to rate limits, key revocation or suspension.\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "warning",
+                            Name = "Warning",
+                            Subject = "Usage policy warning for {{organization_name}}",
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Enforcement.SanctionProposal", b =>
@@ -2589,6 +2811,56 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("GuidelineCategoryVersion");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.UseCases.ResearchCreditAccount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExhaustedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("GrantedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubmissionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UsedTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("UsedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("GrantActionId")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionId");
+
+                    b.ToTable("ResearchCreditAccount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.UseCases.UseCaseDecision", b =>
                 {
                     b.Property<long>("Id")
@@ -2994,6 +3266,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Actors.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Appeals.Appeal", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Enforcement.EnforcementAction", null)
@@ -3002,6 +3283,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ReviewConsole.Data.Actors.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
                     b.HasOne("ReviewConsole.Data.Actors.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")

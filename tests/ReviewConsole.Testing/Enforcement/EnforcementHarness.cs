@@ -10,6 +10,7 @@ using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Testing.Enforcement;
@@ -51,6 +52,7 @@ public sealed class EnforcementHarness : IDisposable
         collection.AddActors();
         collection.AddEnforcement(configuration);
         collection.AddAppeals(configuration);
+        collection.AddUseCases(configuration);
         services = collection.BuildServiceProvider();
     }
 

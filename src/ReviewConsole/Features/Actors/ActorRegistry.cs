@@ -145,10 +145,23 @@ public sealed class ActorRegistry(TimeProvider clock)
             a => a.Id,
             cancellationToken);
 
-    private Task<long> EnsureKeyAsync(AppDbContext db, string externalId, long applicationId, long organizationId, CancellationToken cancellationToken) =>
-        EnsureAsync(
+    private async Task<long> EnsureKeyAsync(AppDbContext db, string externalId, long applicationId, long organizationId, CancellationToken cancellationToken)
+    {
+        var find = db.Set<ApiKey>().Where(k => k.ExternalId == externalId).Select(k => (long?)k.Id);
+        if (await find.FirstOrDefaultAsync(cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        // A new key starts from the limits set on its application and organization (the stricter of
+        // the two where both set one), so an approval or a sanction at that level covers it too.
+        var app = await db.Set<Application>().AsNoTracking().Where(a => a.Id == applicationId)
+            .Select(a => new { a.LimitMonthlyTokenQuota, a.LimitRpm, a.LimitTpm, a.LimitMaxOutputTokens, a.LimitAllowedModels, a.LimitPilotEndUserCap }).SingleAsync(cancellationToken);
+        var org = await db.Set<Organization>().AsNoTracking().Where(o => o.Id == organizationId)
+            .Select(o => new { o.LimitMonthlyTokenQuota, o.LimitRpm, o.LimitTpm, o.LimitMaxOutputTokens, o.LimitAllowedModels, o.LimitPilotEndUserCap }).SingleAsync(cancellationToken);
+        return await EnsureAsync(
             db,
-            db.Set<ApiKey>().Where(k => k.ExternalId == externalId).Select(k => (long?)k.Id),
+            find,
             () => new ApiKey
             {
                 ExternalId = externalId,
@@ -156,9 +169,32 @@ public sealed class ActorRegistry(TimeProvider clock)
                 ApplicationId = applicationId,
                 OrganizationId = organizationId,
                 CreatedAt = clock.GetUtcNow(),
+                MonthlyTokenQuota = Stricter(app.LimitMonthlyTokenQuota, org.LimitMonthlyTokenQuota),
+                RateLimitRpm = Stricter(app.LimitRpm, org.LimitRpm),
+                RateLimitTpm = Stricter(app.LimitTpm, org.LimitTpm),
+                MaxOutputTokens = Stricter(app.LimitMaxOutputTokens, org.LimitMaxOutputTokens),
+                AllowedModels = StricterModels(app.LimitAllowedModels, org.LimitAllowedModels),
+                PilotEndUserCap = Stricter(app.LimitPilotEndUserCap, org.LimitPilotEndUserCap),
             },
             k => k.Id,
             cancellationToken);
+    }
+
+    private static T? Stricter<T>(T? a, T? b)
+        where T : struct, IComparable<T> =>
+        a is { } x && b is { } y ? (x.CompareTo(y) <= 0 ? x : y) : a ?? b;
+
+    /// <summary>Both levels restrict models: only models both allow (an empty intersection allows none we know, so keep the organization's).</summary>
+    private static string? StricterModels(string? app, string? org)
+    {
+        if (app is null || org is null)
+        {
+            return app ?? org;
+        }
+
+        var both = app.Split(',').Intersect(org.Split(','), StringComparer.Ordinal).ToList();
+        return both.Count > 0 ? string.Join(',', both) : org;
+    }
 
     private static async Task<long> EnsureAsync<T>(AppDbContext db, IQueryable<long?> find, Func<T> create, Func<T, long> idOf, CancellationToken cancellationToken)
         where T : class

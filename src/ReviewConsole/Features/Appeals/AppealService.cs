@@ -94,8 +94,14 @@ public sealed class AppealService(
             return new(AppealFileStatus.Forbidden, "Your role cannot file appeals.");
         }
 
+        // Only the organization that owns the sanction appeals it through the API; staff file on its behalf.
+        if (source != AppealSource.Staff && tokenOrganizationId is null)
+        {
+            return new(AppealFileStatus.Forbidden, "Appeals are filed with a token bound to the sanctioned organization.");
+        }
+
         var sanction = await db.Set<EnforcementAction>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == request.SanctionId, cancellationToken);
-        if (sanction is null || (tokenOrganizationId is { } org && sanction.OrganizationId != org))
+        if (sanction is null || (source != AppealSource.Staff && sanction.OrganizationId != tokenOrganizationId))
         {
             return new(AppealFileStatus.NotFound, "No such sanction.");
         }

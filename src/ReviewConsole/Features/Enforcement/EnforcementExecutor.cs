@@ -31,12 +31,14 @@ public sealed class EnforcementExecutor(
     IDbContextFactory<AppDbContext> dbFactory,
     IEnforcementGateway gateway,
     EnforcementDispatcher dispatcher,
+    NoticeService notices,
     AuditLog audit,
     TimeProvider clock,
     IOptions<EnforcementOptions> options,
     ILogger<EnforcementExecutor> logger)
 {
     private static readonly StaffUser Executor = new("system:enforcement", "Enforcement executor");
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
     public async Task<ExecutionResult> RunAsync(long actionId, CancellationToken cancellationToken)
     {
@@ -55,6 +57,17 @@ public sealed class EnforcementExecutor(
             {
                 // Workers kept dying (lease expired each time): give up rather than loop forever.
                 return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Gave up after {attempt.Value - 1} attempts whose worker never finished. Last error: {action.LastError}"), settings, cancellationToken);
+            }
+
+            try
+            {
+                EnforcementContract.Read(action.Kind, action.ParametersJson);
+            }
+            catch (ArgumentException e)
+            {
+                // Parameters that do not match the kind's contract would apply a different effect than
+                // was decided: refuse to deliver them at all.
+                return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Parameters do not match the {action.Kind} contract: {e.Message}"), settings, cancellationToken);
             }
 
             delivery = await DeliveryOfAsync(db, action, attempt.Value, cancellationToken);
@@ -106,9 +119,11 @@ public sealed class EnforcementExecutor(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        long? noticeId = null;
         var refused = await db.InTransactionAsync<ExecutionResult?>(
             async ct =>
             {
+                noticeId = null;
                 var finished = await Owned(db, actionId, attempt).ExecuteUpdateAsync(
                     s => s.SetProperty(a => a.State, EnforcementState.Succeeded)
                         .SetProperty(a => a.CompletedAt, now)
@@ -138,6 +153,7 @@ public sealed class EnforcementExecutor(
                 }
 
                 await db.SaveChangesAsync(ct);
+                noticeId = await QueueNoticeAsync(db, action, now, ct);
                 await audit.AppendAsync(db, Executor, new AuditEntry(
                     "enforcement.succeeded",
                     "EnforcementAction",
@@ -154,14 +170,76 @@ public sealed class EnforcementExecutor(
             return lost;
         }
 
+        if (noticeId is { } notice)
+        {
+            dispatcher.Enqueue([notice]);
+        }
+
         return ExecutionResult.Succeeded;
+    }
+
+    /// <summary>
+    /// The notice that goes with a sanction or warning, queued in the transaction that carried the
+    /// sanction out (once per request group: the conditional update on the group's rows is the
+    /// claim, so two workers finishing actions of one group queue one notice). Not for reversals,
+    /// nor when the decider opted out with a reason.
+    /// </summary>
+    private async Task<long?> QueueNoticeAsync(AppDbContext db, EnforcementAction action, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!(EnforcementStateMachine.IsSanction(action.Kind) || action.Kind == EnforcementKind.Warn) || action.ReversesActionId is not null || action.NoticeOptOutReason is not null)
+        {
+            return null;
+        }
+
+        var group = action.RequestGroupId is { } g
+            ? db.Set<EnforcementAction>().Where(a => a.RequestGroupId == g)
+            : db.Set<EnforcementAction>().Where(a => a.Id == action.Id);
+        if (await group.Where(a => !a.NoticeQueued).ExecuteUpdateAsync(s => s.SetProperty(a => a.NoticeQueued, true), cancellationToken) == 0)
+        {
+            return null;
+        }
+
+        var (notice, problems) = await notices.ComposeForSanctionAsync(db, action, now, cancellationToken);
+        if (notice is null)
+        {
+            await audit.AppendAsync(db, Executor, new AuditEntry("notice.failed", "EnforcementAction", action.Id.ToString(CultureInfo.InvariantCulture), "The sanction's notice could not be rendered", Reason: string.Join(" ", problems)), cancellationToken);
+            return null;
+        }
+
+        var row = new EnforcementAction
+        {
+            Kind = EnforcementKind.SendNotice,
+            State = EnforcementState.Pending,
+            TargetType = EnforcementTargetType.Organization,
+            TargetId = action.OrganizationId,
+            OrganizationId = action.OrganizationId,
+            ParametersJson = EnforcementContract.Write(EnforcementKind.SendNotice, notice),
+            Reason = action.Reason,
+            ReasonId = action.ReasonId,
+            PolicyClause = action.PolicyClause,
+            Note = $"Notice of {action.Kind} #{action.Id}",
+            RequestedBy = Executor.Name,
+            RequestedById = Executor.Id,
+            RequestedAt = now,
+            RequestGroupId = Guid.NewGuid().ToString("N"),
+            IdempotencyKey = Guid.NewGuid().ToString("N"),
+            NextAttemptAt = now,
+        };
+        db.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return row.Id;
     }
 
     private async Task<ExecutionResult> FinishFailedAsync(long actionId, int attempt, DeliveryOutcome outcome, EnforcementOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var deadLetter = outcome.Status == DeliveryStatus.Permanent || attempt >= settings.MaxAttempts;
-        var delay = Backoff(attempt, settings);
+
+        // The platform's Retry-After (or an open circuit's remaining break) is a floor, capped at a day.
+        var backoff = Backoff(attempt, settings);
+        var delay = outcome.RetryAfter is { } asked && asked > backoff
+            ? (asked > MaxRetryAfter ? MaxRetryAfter : asked)
+            : backoff;
         var next = now + delay;
         var error = Truncate($"Attempt {attempt}: {outcome.Detail}", 4000);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 
 namespace ReviewConsole.Features.Enforcement;
@@ -28,7 +30,21 @@ public static class EnforcementFeature
         services.AddSingleton<IRecurringJobRegistration, EnforcementRecurringJobs>();
         services.AddHostedService<EnforcementOutboxPoller>();
 
-        services.AddHttpClient(HttpEnforcementGateway.ClientName);
+        // Timeouts and a circuit breaker per call; no retry here: retries are outbox rows, which
+        // survive restarts and honour Retry-After (EnforcementExecutor).
+        services.AddHttpClient(HttpEnforcementGateway.ClientName)
+            .AddResilienceHandler("platform", (pipeline, context) =>
+            {
+                var platform = context.ServiceProvider.GetRequiredService<IOptions<PlatformOptions>>().Value;
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = platform.CircuitFailureRatio,
+                    MinimumThroughput = platform.CircuitMinimumThroughput,
+                    SamplingDuration = TimeSpan.FromSeconds(platform.CircuitSamplingSeconds),
+                    BreakDuration = TimeSpan.FromSeconds(platform.CircuitBreakSeconds),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(platform.TimeoutSeconds));
+            });
         services.AddSingleton<LocalEnforcementGateway>();
         services.AddSingleton<HttpEnforcementGateway>();
         services.AddSingleton<IEnforcementGateway>(sp => sp.GetRequiredService<IOptions<PlatformOptions>>().Value.Gateway == PlatformGateway.Http

@@ -37,7 +37,9 @@ public sealed record EnforcementListItem(
     bool ConfirmedAtPlatform,
     DateTimeOffset? ExpiresAt,
     long? ReversesActionId,
-    string? RequestGroupId);
+    string? RequestGroupId,
+    string? PlatformResponse = null,
+    string? NoticeOptOutReason = null);
 
 public sealed record PreviewKey(long Id, string ExternalId, string Prefix, string ApplicationName, ApiKeyStatus Status, long TokensThisMonth, int? RateLimitRpm);
 
@@ -52,7 +54,8 @@ public sealed record EnforcementPreview(
     IReadOnlyList<PreviewKey> Keys,
     int ActiveKeysAffected,
     long TokensThisMonth,
-    int FlagsLast7Days);
+    int FlagsLast7Days,
+    BlastRadius Radius);
 
 public sealed record OutboxCounts(int PendingApproval, int Pending, int InProgress, int Retrying, int DeadLettered);
 
@@ -361,7 +364,8 @@ public sealed class EnforcementOutboxService(
             keys.Select(k => new PreviewKey(k.Key.Id, k.Key.ExternalId, k.Key.Prefix, k.AppName, k.Key.Status, k.Key.TokensUsedThisMonth, k.Key.RateLimitRpm)).ToList(),
             keys.Count(k => k.Key.Status == ApiKeyStatus.Active),
             keys.Sum(k => k.Key.TokensUsedThisMonth),
-            flags);
+            flags,
+            await enforcement.BlastRadiusAsync(db, kind, type, targetIds, cancellationToken));
     }
 
     private static IQueryable<EnforcementAction> Group(AppDbContext db, EnforcementAction action) =>
@@ -379,7 +383,7 @@ public sealed class EnforcementOutboxService(
             labels.GetValueOrDefault((a.TargetType, a.TargetId), $"{a.TargetType} #{a.TargetId}"),
             a.OrganizationId, orgNames.GetValueOrDefault(a.OrganizationId, $"#{a.OrganizationId}"),
             a.Reason, a.ReasonId, a.PolicyClause, a.Note, a.ParametersJson, a.RequestedBy, a.RequestedAt, a.RequiresApproval, a.ApprovedBy, a.CancelledBy,
-            a.Attempts, a.NextAttemptAt, a.LastError, a.CompletedAt, a.ConfirmedAtPlatform, a.ExpiresAt, a.ReversesActionId, a.RequestGroupId)).ToList();
+            a.Attempts, a.NextAttemptAt, a.LastError, a.CompletedAt, a.ConfirmedAtPlatform, a.ExpiresAt, a.ReversesActionId, a.RequestGroupId, a.PlatformResponse, a.NoticeOptOutReason)).ToList();
     }
 
     private static async Task<Dictionary<(EnforcementTargetType, long), string>> TargetLabelsAsync(AppDbContext db, IReadOnlyList<EnforcementAction> actions, CancellationToken cancellationToken)

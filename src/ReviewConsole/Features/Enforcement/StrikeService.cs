@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Audit;
@@ -63,6 +64,10 @@ public sealed class StrikeService(
 
         var settings = options.Value;
         var before = await ActivePointsAsync(db, request.OrganizationId, now, cancellationToken);
+
+        // Whatever the order: if an appeal already overturned a sanction for this violation, the
+        // strike is recorded revoked (it never counts, and proposes nothing).
+        var overturnedBy = await OverturningAppealAsync(db, request.Reason, request.ReasonId, cancellationToken);
         var strike = new Strike
         {
             OrganizationId = request.OrganizationId,
@@ -75,10 +80,12 @@ public sealed class StrikeService(
             CreatedBy = by.Name,
             CreatedAt = now,
             ExpiresAt = now.AddDays(settings.StrikeLifetimeDays),
+            RevokedAt = overturnedBy is null ? null : now,
+            RevokedBy = overturnedBy,
         };
         db.Add(strike);
         await db.SaveChangesAsync(cancellationToken);
-        var after = before + strike.Weight;
+        var after = overturnedBy is null ? before + strike.Weight : before;
 
         var crossed = Crossed(settings.Ladder, before, after);
         SanctionProposal? proposal = null;
@@ -107,6 +114,39 @@ public sealed class StrikeService(
             Reason: request.Note), cancellationToken);
         return new StrikeOutcome(strike, true, before, after, proposal);
     }
+
+    /// <summary>
+    /// The strike of a flag decision, recorded in the decision's own transaction (one per decision
+    /// with verdict Violation, weighted by its heaviest confirmed category). Returns the outcomes.
+    /// </summary>
+    public async Task<IReadOnlyList<StrikeOutcome>> RecordForDecisionsAsync(AppDbContext db, IReadOnlyList<FlagDecision> decisions, IReadOnlyList<Flag> flags, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentNullException.ThrowIfNull(flags);
+        var outcomes = new List<StrikeOutcome>();
+        foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Violation))
+        {
+            var flag = flags.Single(f => f.Id == decision.FlagId);
+            outcomes.Add(await RecordAsync(db, RequestFor(decision.Id, flag.OrganizationId, decision.ConfirmedCategories, flag.TopCategory, decision.PolicyClause, decision.DecidedByName), by, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    private RecordStrikeRequest RequestFor(long decisionId, long organizationId, string confirmedCategories, string topCategory, string? policyClause, string decidedBy)
+    {
+        var categories = confirmedCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var category = categories.Length == 0 ? topCategory : categories.MaxBy(options.Value.WeightOf)!;
+        return new RecordStrikeRequest(organizationId, category, EnforcementReason.Decision, decisionId.ToString(CultureInfo.InvariantCulture), policyClause, $"Confirmed violation in decision #{decisionId} by {decidedBy}");
+    }
+
+    /// <summary>Who overturned (an appeal) a sanction requested for (<paramref name="reason"/>, <paramref name="reasonId"/>), if anyone.</summary>
+    private static async Task<string?> OverturningAppealAsync(AppDbContext db, EnforcementReason reason, string reasonId, CancellationToken cancellationToken) =>
+        await (from p in db.Set<Appeal>()
+               join a in db.Set<EnforcementAction>() on p.EnforcementActionId equals a.Id
+               where p.State == AppealState.Overturned && a.Reason == reason && a.ReasonId == reasonId
+               select p.DecidedBy).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The highest threshold crossed going from <paramref name="before"/> to <paramref name="after"/> points.</summary>
     public static StrikeThreshold? Crossed(IReadOnlyList<StrikeThreshold> ladder, int before, int after)
@@ -156,9 +196,10 @@ public sealed class StrikeService(
     }
 
     /// <summary>
-    /// Turns confirmed violations (flag decisions with verdict Violation) into strikes. Run by the
-    /// sweeper, so it works whatever code recorded the decision; the unique (reason, reason id)
-    /// makes a second node's attempt at the same decision fail harmlessly.
+    /// A catch-up for violations recorded without their strike (decisions stored before strikes were
+    /// recorded in the decision's transaction, or by an import). Decisions record their strike
+    /// themselves (<see cref="RecordForDecisionsAsync"/>), so this normally finds nothing; an
+    /// overturned violation is recorded revoked either way.
     /// </summary>
     public async Task<int> RecordFromDecisionsAsync(CancellationToken cancellationToken)
     {
@@ -176,8 +217,6 @@ public sealed class StrikeService(
         var recorded = 0;
         foreach (var decision in pending)
         {
-            var categories = decision.ConfirmedCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var category = categories.Length == 0 ? decision.TopCategory : categories.MaxBy(options.Value.WeightOf)!;
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -185,13 +224,7 @@ public sealed class StrikeService(
                 await db.InTransactionAsync(
                     async ct =>
                     {
-                        outcome = await RecordAsync(db, new RecordStrikeRequest(
-                            decision.OrganizationId,
-                            category,
-                            EnforcementReason.Decision,
-                            decision.Id.ToString(CultureInfo.InvariantCulture),
-                            decision.PolicyClause,
-                            $"Confirmed violation in decision #{decision.Id} by {decision.DecidedByName}"), StaffUser.System, ct);
+                        outcome = await RecordAsync(db, RequestFor(decision.Id, decision.OrganizationId, decision.ConfirmedCategories, decision.TopCategory, decision.PolicyClause, decision.DecidedByName), StaffUser.System, ct);
                     },
                     cancellationToken);
                 recorded += outcome.Created ? 1 : 0;
@@ -332,17 +365,20 @@ public sealed class StrikeService(
     {
         var settings = options.Value;
         var reasonId = proposal.StrikeId.ToString(CultureInfo.InvariantCulture);
-        var note = $"Strike threshold {proposal.Threshold} reached ({proposal.Points} points).";
+
+        // Strike-proposed sanctions are time-bounded: their reversal is scheduled when they take effect.
+        DateTimeOffset? expires = EnforcementStateMachine.IsSanction(proposal.ProposedKind) ? clock.GetUtcNow().AddDays(settings.StrikeSanctionDays) : null;
+        var note = $"Strike threshold {proposal.Threshold} reached ({proposal.Points} points)." + (expires is { } e ? $" Lasts until {e.UtcDateTime:yyyy-MM-dd}." : "");
         switch (proposal.ProposedKind)
         {
             case EnforcementKind.RevokeKey:
                 var keys = await db.Set<ApiKey>().Where(k => k.OrganizationId == proposal.OrganizationId && k.Status == ApiKeyStatus.Active).Select(k => k.Id).ToListAsync(cancellationToken);
-                return keys.Count == 0 ? null : new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, keys, EnforcementReason.Strike, reasonId, null, note);
+                return keys.Count == 0 ? null : EnforcementRequest.With(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, keys, EnforcementReason.Strike, reasonId, null, note, null, expires);
             case EnforcementKind.SetRateLimit:
-                return new EnforcementRequest(EnforcementKind.SetRateLimit, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note,
-                    EnforcementJson.Serialize(new RateLimitParameters(settings.ProposedRateLimitRpm, settings.ProposedRateLimitTpm)));
+                return EnforcementRequest.With(EnforcementKind.SetRateLimit, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note,
+                    new RateLimitParameters(settings.ProposedRateLimitRpm, settings.ProposedRateLimitTpm), expires);
             default:
-                return new EnforcementRequest(proposal.ProposedKind, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note);
+                return EnforcementRequest.With(proposal.ProposedKind, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note, null, expires);
         }
     }
 }

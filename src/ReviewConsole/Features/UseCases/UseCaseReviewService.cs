@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
@@ -22,20 +21,13 @@ namespace ReviewConsole.Features.UseCases;
 public sealed class UseCaseReviewService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
+    EnforcementDispatcher dispatcher,
     UseCaseMonitorService monitor,
     AuditLog audit,
     TimeProvider clock,
     IOptions<UseCasesOptions> options)
 {
     public static readonly LeaseColumns<UseCaseSubmission> Lease = new(s => s.LeaseOwner, s => s.LeaseExpiresAt, s => s.LeaseOwnerName);
-
-    private static readonly JsonSerializerOptions ParametersJson = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-
-        // The notice text goes to the platform's mailer, not into HTML: keep quotes readable.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     private TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
 
@@ -322,9 +314,11 @@ public sealed class UseCaseReviewService(
         };
         var clause = string.IsNullOrWhiteSpace(request.GuidelineClause) ? category.Clause : request.GuidelineClause.Trim();
 
+        var actions = new List<EnforcementAction>();
         var refused = await db.InTransactionAsync<DecisionResult?>(
             async ct =>
             {
+                actions.Clear();
                 var changed = await db.Set<UseCaseSubmission>()
                     .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
                     .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
@@ -380,25 +374,26 @@ public sealed class UseCaseReviewService(
 
                 if (conditions is not null)
                 {
-                    await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, ct);
+                    actions.AddRange(await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, ct));
                 }
 
                 if (approving && content.Research is { } research)
                 {
-                    // A research access approval grants the subsidized credits the researchers asked for.
-                    await enforcement.RequestAsync(db, new EnforcementRequest(
-                        EnforcementKind.SetQuota,
+                    // A research access approval grants the subsidized credits the researchers asked for:
+                    // a ledger (granted, used from usage reports, remaining) that the action opens.
+                    actions.AddRange(await enforcement.RequestAsync(db, EnforcementRequest.With(
+                        EnforcementKind.GrantResearchCredits,
                         EnforcementTargetType.Application,
                         [s.ApplicationId],
                         EnforcementReason.UseCase,
                         id,
                         clause,
                         $"Research access {id}: subsidized credits for {research.Institution}",
-                        JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, ct);
+                        new ResearchCreditParameters(research.RequestedCreditsUsd, s.Id)), reviewer, ct));
                 }
 
                 var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
-                await enforcement.RequestAsync(db, new EnforcementRequest(
+                actions.AddRange(await enforcement.RequestAsync(db, EnforcementRequest.With(
                     EnforcementKind.SendNotice,
                     EnforcementTargetType.Organization,
                     [s.OrganizationId],
@@ -406,7 +401,7 @@ public sealed class UseCaseReviewService(
                     id,
                     clause,
                     $"Use-case decision notice: {request.Kind}",
-                    JsonSerializer.Serialize(new { subject = notice.Subject, message = notice.Message, submissionId = s.Id, outcome = request.Kind.ToString() }, ParametersJson)), reviewer, ct);
+                    new NoticeParameters(UseCaseNotices.TemplateKey, null, notice.Subject, notice.Message)), reviewer, ct));
 
                 return null;
             },
@@ -417,45 +412,24 @@ public sealed class UseCaseReviewService(
             return refused;
         }
 
+        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
         return DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
     }
 
-    /// <summary>The approved conditions as outbox rows: quota and rate limits on the app's active
-    /// keys (or the app itself when it has none yet).</summary>
-    private async Task RequestLimitsAsync(AppDbContext db, UseCaseSubmission s, UseCaseConditions conditions, QuotaTier tier, string clause, StaffUser reviewer, CancellationToken cancellationToken)
+    /// <summary>The approved conditions as one SetLimits action on the application: every key it
+    /// has gets the whole limit set, and keys created later start from it.</summary>
+    private async Task<IReadOnlyList<EnforcementAction>> RequestLimitsAsync(AppDbContext db, UseCaseSubmission s, UseCaseConditions conditions, QuotaTier tier, string clause, StaffUser reviewer, CancellationToken cancellationToken)
     {
-        var keys = await db.Set<ApiKey>().Where(k => k.ApplicationId == s.ApplicationId && k.Status == ApiKeyStatus.Active)
-            .OrderBy(k => k.Id).Select(k => k.Id).ToListAsync(cancellationToken);
-        var (targetType, targets) = keys.Count > 0
-            ? (EnforcementTargetType.ApiKey, (IReadOnlyList<long>)keys)
-            : (EnforcementTargetType.Application, [s.ApplicationId]);
         var id = s.Id.ToString(CultureInfo.InvariantCulture);
-        await enforcement.RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.SetQuota,
-            targetType,
-            targets,
+        return await enforcement.RequestAsync(db, EnforcementRequest.With(
+            EnforcementKind.SetLimits,
+            EnforcementTargetType.Application,
+            [s.ApplicationId],
             EnforcementReason.UseCase,
             id,
             clause,
             $"Use case {id} approved at {tier.Name}",
-            JsonSerializer.Serialize(new
-            {
-                tier = tier.Name,
-                monthlyTokenQuota = conditions.MonthlyTokenQuota ?? tier.MonthlyTokens,
-                pilotEndUserCap = conditions.PilotEndUserCap,
-            }, ParametersJson)), reviewer, cancellationToken);
-        if (conditions.Rpm is not null || conditions.Tpm is not null || conditions.MaxOutputTokens is not null)
-        {
-            await enforcement.RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.SetRateLimit,
-                targetType,
-                targets,
-                EnforcementReason.UseCase,
-                id,
-                clause,
-                $"Use case {id} rate limits",
-                JsonSerializer.Serialize(new { rpm = conditions.Rpm, tpm = conditions.Tpm, maxOutputTokens = conditions.MaxOutputTokens }, ParametersJson)), reviewer, cancellationToken);
-        }
+            new LimitParameters(tier.Name, conditions.ToLimits(tier))), reviewer, cancellationToken);
     }
 
     private static ValidationErrors ValidateDecision(DecideUseCaseRequest request, DateTimeOffset now)

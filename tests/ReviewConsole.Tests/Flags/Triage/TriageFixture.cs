@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -27,7 +28,8 @@ public sealed class TriageFixture : IDisposable
         Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions);
         Triage = new FlagTriageService(Database.Factory, audit, Wellness, Clock, triageOptions);
         var enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
-        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions);
+        var strikes = new StrikeService(Database.Factory, enforcement, audit, Clock, Options.Create(new EnforcementOptions()), NullLogger<StrikeService>.Instance);
+        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions);
         Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triageOptions);
     }
 

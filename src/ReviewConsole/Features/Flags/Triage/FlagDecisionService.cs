@@ -36,6 +36,7 @@ public sealed class FlagDecisionService(
     IDbContextFactory<AppDbContext> dbFactory,
     FlagClaimService claims,
     EnforcementService enforcement,
+    StrikeService strikes,
     IncidentService incidents,
     WellnessService wellness,
     AuditLog audit,
@@ -108,6 +109,7 @@ public sealed class FlagDecisionService(
                     $"{request.Verdict} on flag {flagId}; action {request.Action}",
                     request.Reason,
                     AfterJson: DecisionJson(decision)), ct);
+                await strikes.RecordForDecisionsAsync(db, [decision], [flag], user, ct);
                 actions = await RequestEnforcementAsync(db, [flag], decision, request, user, ct);
                 incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, ct);
                 return null;
@@ -209,6 +211,7 @@ public sealed class FlagDecisionService(
                     $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
                     request.Reason,
                     AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), ct);
+                await strikes.RecordForDecisionsAsync(db, decisions, flags, user, ct);
                 actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, ct);
                 incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, ct, clusterId);
                 return null;
