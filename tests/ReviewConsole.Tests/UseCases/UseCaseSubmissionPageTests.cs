@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using ReviewConsole.Data.UseCases;
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -24,6 +26,8 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
         bunit.Services.AddSingleton(host.Review);
         bunit.Services.AddSingleton<TimeProvider>(host.Clock);
         bunit.Services.AddSingleton(Options.Create(host.UseCasesOptions));
+        bunit.Services.AddSingleton(new ContentAccessAudit(host.Database.Factory, new AuditLog(host.Clock)));
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     public Task InitializeAsync() => host.InitializeAsync();
@@ -48,6 +52,9 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
         Assert.Empty(cut.FindAll("script"));
         Assert.Empty(cut.FindAll("[data-testid=content] b"));
         Assert.Contains("<script>alert('x')</script><b>bold?</b>", cut.Find("[data-testid=content]").TextContent, StringComparison.Ordinal);
+        await using var db = host.Database.CreateContext();
+        var viewed = await db.Set<ReviewConsole.Data.Audit.AuditEvent>().SingleAsync(e => e.Kind == AuditKinds.UseCaseTextViewed);
+        Assert.Equal((UseCaseTestHost.Uma.Id, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), (viewed.ActorId, viewed.TargetId));
     }
 
     [Fact]

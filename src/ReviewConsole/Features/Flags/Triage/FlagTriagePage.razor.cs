@@ -199,12 +199,7 @@ public sealed partial class FlagTriagePage
     {
         details = await Triage.GetAsync(Id, user, cts.Token);
         loadedId = Id;
-        if (details is not null && RendererInfo.IsInteractive)
-        {
-            // Data access is audited: who opened which flag's full text (once per open, not per prerender).
-            await Triage.RecordOpenedAsync(details.Id, user, cts.Token);
-        }
-
+        // Opening and revealing are audited by FlagContentView, where the text is rendered.
         // Opening a flag counts as reviewing, whether it came by keyboard or by mouse.
         Session.RecordActivity(TimeSpan.FromMinutes(Wellness.Options.ContinuousGapMinutes));
         notFound = details is null;
@@ -424,15 +419,15 @@ public sealed partial class FlagTriagePage
         }
     }
 
-    private async Task RevealAsync()
+    private Task RevealAsync()
     {
-        if (details is null || !Blurred)
+        // FlagContentView audits the reveal before it sends the text.
+        if (details is not null && Blurred)
         {
-            return;
+            revealed = true;
         }
 
-        await Triage.RecordRevealAsync(details.Id, user, cts.Token);
-        revealed = true;
+        return Task.CompletedTask;
     }
 
     private async Task AssignAsync(ReviewerOption reviewer)
