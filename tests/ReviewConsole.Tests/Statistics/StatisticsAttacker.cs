@@ -48,6 +48,7 @@ internal static class StatisticsAttacker
         relations.Add(("appeals/decided", ["appeals/overturned", "appeals/upheld"]));
 
         bool Sensitive(string name) => truth[name] > 0 && truth[name] < threshold;
+        var context = Environment.NewLine + string.Join(Environment.NewLine, truth.Select(t => $"{t.Key} = {t.Value} published {published[t.Key]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"));
         foreach (var row in rows.Where(r => !r.Suppressed && r.Value is not null && truth.ContainsKey(r.Section + "/" + r.Key)))
         {
             Assert.False(Sensitive(row.Section + "/" + row.Key), $"{row.Section}/{row.Key} = {row.Value} is published below the threshold.");
@@ -61,7 +62,7 @@ internal static class StatisticsAttacker
             var missing = parts.Append(total).Where(unknown.Contains).ToList();
             if (missing.Count == 1)
             {
-                Assert.False(Sensitive(missing[0]), $"{missing[0]} = {truth[missing[0]]} follows by subtraction.");
+                Assert.False(Sensitive(missing[0]), $"{missing[0]} = {truth[missing[0]]} follows by subtraction." + context);
             }
         }
 
@@ -118,7 +119,7 @@ internal static class StatisticsAttacker
             var nonZero = Enumerable.Range(0, unknown.Count).Where(k => Math.Abs(row[k]) > 1e-9).ToList();
             if (nonZero.Count == 1)
             {
-                Assert.False(Sensitive(unknown[nonZero[0]]), $"{unknown[nonZero[0]]} = {truth[unknown[nonZero[0]]]} follows from the relations together.");
+                Assert.False(Sensitive(unknown[nonZero[0]]), $"{unknown[nonZero[0]]} = {truth[unknown[nonZero[0]]]} follows from the relations together." + context);
             }
         }
 
@@ -159,7 +160,7 @@ internal static class StatisticsAttacker
 
         foreach (var name in unknown.Where(Sensitive))
         {
-            Assert.True(bounds[name].Low < bounds[name].High, $"{name} = {truth[name]} is pinned by the ranges ({bounds[name].Low}..{bounds[name].High}).");
+            Assert.True(bounds[name].Low < bounds[name].High, $"{name} = {truth[name]} is pinned by the ranges ({bounds[name].Low}..{bounds[name].High})." + context);
         }
 
         // 4. A published rate gives its count back when the denominator is published.

@@ -27,7 +27,6 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
         bunit.Services.AddSingleton<TimeProvider>(host.Clock);
         bunit.Services.AddSingleton(Options.Create(host.UseCasesOptions));
         bunit.Services.AddSingleton(new ContentAccessAudit(host.Database.Factory, new AuditLog(host.Clock)));
-        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     public Task InitializeAsync() => host.InitializeAsync();
@@ -110,6 +109,8 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
 
     private IRenderedComponent<UseCaseSubmissionPage> RenderPage(long id)
     {
+        // Submitted texts are only sent to an interactive view (after the access is audited).
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         bunit.Render<MudPopoverProvider>();
         return bunit.Render<UseCaseSubmissionPage>(page => page.Add(x => x.Id, id));
     }
