@@ -60,10 +60,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 columns: new[] { "IncidentId", "UserId" },
                 unique: true);
 
-            // The database itself refuses changes to the audit trail (see AuditAppendOnlyTriggers).
+            // The database itself refuses changes to the audit trail (see AuditAppendOnlyTriggers). Each
+            // statement runs through EXEC: CREATE TRIGGER must start its batch, also in idempotent scripts.
             foreach (var statement in ReviewConsole.Data.Audit.AuditAppendOnlyTriggers.SqlServerCreate)
             {
-                migrationBuilder.Sql(statement);
+                migrationBuilder.Sql("EXEC(N'" + statement.Replace("'", "''", System.StringComparison.Ordinal) + "')");
             }
         }
 
@@ -72,7 +73,7 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
         {
             foreach (var statement in ReviewConsole.Data.Audit.AuditAppendOnlyTriggers.SqlServerDrop)
             {
-                migrationBuilder.Sql(statement);
+                migrationBuilder.Sql("EXEC(N'" + statement.Replace("'", "''", System.StringComparison.Ordinal) + "')");
             }
 
             migrationBuilder.DropTable(

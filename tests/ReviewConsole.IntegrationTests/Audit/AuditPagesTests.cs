@@ -96,10 +96,22 @@ public sealed class AuditPagesTests : IDisposable
     {
         using var auditor = await factory.CreateSignedInAsync(Roles.Auditor);
         using var admin = await factory.CreateSignedInAsync(Roles.Admin);
+        // A clean verification first: the tampering happens after it, as it would in production.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var clean = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainJob>().VerifyAsync(fromStart: false, default);
+            Assert.Null(clean.FirstBrokenSequence);
+        }
+
+        // The database refuses the edit; the tamperer has to drop its triggers first.
         await using (var connection = new SqliteConnection(factory.Database.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE AuditEvent SET Summary = 'nobody signed in' WHERE Sequence = 1";
+            await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+            command.CommandText = AuditAppendOnlyTriggers.SqliteDrop;
+            await command.ExecuteNonQueryAsync();
             command.CommandText = "UPDATE AuditEvent SET Summary = 'nobody signed in' WHERE Sequence = 1";
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
