@@ -112,7 +112,8 @@ public sealed class VerifyAuditChainJobTests : IDisposable
     public async Task Run_ChainAndCheckpointRewritten_SignedCheckpointCatchesIt()
     {
         var signed = new VerifyAuditChainJob(database.Factory, clock, NullLogger<VerifyAuditChainJob>.Instance,
-            Options.Create(new AuditOptions { CheckpointKey = new string('k', 40) })) { BatchSize = 3 };
+            Options.Create(new AuditOptions { CheckpointKey = new string('k', 40) }))
+        { BatchSize = 3 };
         await AppendAsync(6);
         await signed.VerifyAsync(fromStart: false, default);
         var newHead = await RewriteFromAsync(2, "forged");

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using ReviewConsole.Data.UseCases;
-using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
