@@ -622,6 +622,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("CheckedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("CheckpointSignature")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<long>("EventsCheckedLastRun")
                         .HasColumnType("bigint");
 
@@ -1774,6 +1778,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("nvarchar(10)");
 
+                    b.Property<string>("SeverityAtResolution")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2142,6 +2150,38 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("Retrospective");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FirstContributedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RetrospectiveAuthor");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategory", b =>
@@ -3516,6 +3556,15 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Incidents.Retrospective", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
                         .WithMany()

@@ -598,6 +598,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long?>("CheckedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CheckpointSignature")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("EventsCheckedLastRun")
                         .HasColumnType("INTEGER");
 
@@ -1721,6 +1725,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SeverityAtResolution")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2075,6 +2083,36 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Retrospective");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstContributedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RetrospectiveAuthor");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategory", b =>
@@ -3431,6 +3469,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Incidents.Retrospective", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
                         .WithMany()

@@ -219,9 +219,10 @@ public sealed partial class FlagTriagePage
         withheldBy = null;
         if (details is not null && RendererInfo.IsInteractive)
         {
-            // Data access is audited (once per open, not per prerender) and counts against today's
-            // exposure cap; past the cap the content is withheld.
-            withheldBy = await Triage.RecordOpenedAsync(details.Id, user, cts.Token);
+            // Opening counts against today's exposure cap (once per open, not per prerender); past
+            // the cap the content is withheld. The open itself is audited by FlagContentView, where
+            // the text is rendered.
+            withheldBy = await Triage.CountOpenExposureAsync(details.Id, user, cts.Token);
         }
 
         // Opening a flag counts as reviewing, whether it came by keyboard or by mouse.
@@ -443,15 +444,15 @@ public sealed partial class FlagTriagePage
         }
     }
 
-    private async Task RevealAsync()
+    private Task RevealAsync()
     {
-        if (details is null || !Blurred)
+        // FlagContentView audits the reveal before it sends the text.
+        if (details is not null && Blurred)
         {
-            return;
+            revealed = true;
         }
 
-        await Triage.RecordRevealAsync(details.Id, user, cts.Token);
-        revealed = true;
+        return Task.CompletedTask;
     }
 
     private async Task AssignAsync(ReviewerOption reviewer)

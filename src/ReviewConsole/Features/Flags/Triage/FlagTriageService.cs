@@ -95,37 +95,18 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
             decisions);
     }
 
-    /// <summary>Records that <paramref name="viewer"/> opened the flag's full text (data access) and
-    /// counts it against their daily exposure caps in the same transaction — opening a flag from the
-    /// queue shows its content just as a claim does. Returns null when the content may be shown, or
-    /// the category whose cap it would pass (then nothing is recorded and the page withholds it).</summary>
-    public async Task<string?> RecordOpenedAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
+    /// <summary>Counts an open of the flag's full text against <paramref name="viewer"/>'s daily
+    /// exposure caps (opening a flag from the queue shows its content just as a claim does; the
+    /// access itself is audited by FlagContentView). Returns null when the content may be shown, or
+    /// the category whose cap it would pass (then nothing is counted and the page withholds it).</summary>
+    public async Task<string?> CountOpenExposureAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.InTransactionAsync(
-            async ct =>
-            {
-                var cappedBy = await wellness.CountExposureAsync(db, viewer, [flagId], ct);
-                if (cappedBy is null)
-                {
-                    await audit.AppendAsync(db, viewer, new AuditEntry(
-                        "flag.opened", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Opened the full text of flag {flagId}"), ct);
-                }
-
-                return cappedBy;
-            },
+            ct => wellness.CountExposureAsync(db, viewer, [flagId], ct),
             cappedBy => cappedBy is null,
             cancellationToken);
-    }
-
-    /// <summary>Records that <paramref name="viewer"/> chose to unblur the flag's content (data access).</summary>
-    public async Task RecordRevealAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(viewer);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await audit.AppendAsync(db, viewer, new AuditEntry(
-            "flag.content-revealed", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Revealed blurred content of flag {flagId}"), cancellationToken);
     }
 
     /// <summary>Staff who can take an assigned flag (Reviewers and Leads, enabled).</summary>
