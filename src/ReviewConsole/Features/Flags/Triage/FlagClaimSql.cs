@@ -65,9 +65,10 @@ public static class FlagClaimSql
             c++;
         }
 
-        capCase.Append(" ELSE @capDefault END");
+        // With no per-category caps a bare default (CASE needs at least one WHEN).
+        var capExpression = c == 0 ? "@capDefault" : capCase.Append(" ELSE @capDefault END").ToString();
         common.Append(CultureInfo.InvariantCulture, $"""
-             AND NOT EXISTS (SELECT 1 FROM "ReviewerExposureDay" AS d WHERE d."ReviewerId" = @me AND d."Day" = @day AND d."Count" >= {capCase}
+             AND NOT EXISTS (SELECT 1 FROM "ReviewerExposureDay" AS d WHERE d."ReviewerId" = @me AND d."Day" = @day AND d."Count" >= {capExpression}
              AND (d."Category" = f."TopCategory" OR EXISTS (SELECT 1 FROM "FlagCategoryScore" AS s WHERE s."FlagId" = f."Id" AND s."Category" = d."Category" AND s."Flagged" = {RawSql.True(dialect)})))
             """);
 
