@@ -37,7 +37,7 @@ public sealed class EnforcementPagesTests : IDisposable
             await Task.Delay(100);
         }
 
-        var appeal = await services.GetRequiredService<AppealService>().FileAsync(new FileAppealRequest(sanctionId, "<script>alert('x')</script> We did nothing wrong.", null), AppealSource.Api, StaffUser.ForToken(1, "org"), null, default);
+        var appeal = await services.GetRequiredService<AppealService>().FileAsync(new FileAppealRequest(sanctionId, "<script>alert('x')</script> We did nothing wrong.", null), AppealSource.Api, StaffUser.ForToken(1, "org"), ids.OrganizationId, default);
         return (ids, sanctionId, appeal.Appeal!.Id);
     }
 

@@ -54,7 +54,7 @@ public sealed class AppealServiceTests : IDisposable
         var (sanction, _, _) = await SanctionAsync("a");
         clock.Advance(TimeSpan.FromDays(3));
 
-        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "We fixed the abuse.", "ops@example.test"), AppealSource.Api, StaffUser.ForToken(1, "contoso"), null, default);
+        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "We fixed the abuse.", "ops@example.test"), AppealSource.Api, StaffUser.ForToken(1, "contoso"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.Created, result.Status);
         Assert.Equal(AppealState.Open, result.Appeal!.State);
@@ -67,7 +67,7 @@ public sealed class AppealServiceTests : IDisposable
         var (sanction, _, _) = await SanctionAsync("b");
         clock.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
 
-        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Please.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Please.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.OutsideWindow, result.Status);
     }
@@ -76,9 +76,9 @@ public sealed class AppealServiceTests : IDisposable
     public async Task File_SecondAppealForTheSameSanction_IsRefused()
     {
         var (sanction, _, _) = await SanctionAsync("c");
-        await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "First.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "First.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
-        var second = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Second.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var second = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Second.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.AlreadyAppealed, second.Status);
         await using var db = database.CreateContext();
@@ -110,8 +110,8 @@ public sealed class AppealServiceTests : IDisposable
         var warning = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.Warn, EnforcementTargetType.Organization, [ids.OrganizationId], EnforcementReason.Manual, null, null, "x"), requester, default))[0];
         await node.Get<EnforcementExecutor>().RunAsync(warning.Id, default);
 
-        var onPending = await Appeals.FileAsync(new FileAppealRequest(pending.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
-        var onWarning = await Appeals.FileAsync(new FileAppealRequest(warning.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var onPending = await Appeals.FileAsync(new FileAppealRequest(pending.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), pending.OrganizationId, default);
+        var onWarning = await Appeals.FileAsync(new FileAppealRequest(warning.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), warning.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.NotAppealable, onPending.Status);
         Assert.Equal(AppealFileStatus.NotAppealable, onWarning.Status);
@@ -121,7 +121,7 @@ public sealed class AppealServiceTests : IDisposable
     public async Task Decide_ByTheOriginalDecider_IsRefused()
     {
         var (sanction, _, requester) = await SanctionAsync("e");
-        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         var result = await Appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "I was wrong", requester, default);
 
@@ -136,7 +136,7 @@ public sealed class AppealServiceTests : IDisposable
     {
         var (sanction, ids, _) = await SanctionAsync("f");
         var lead = await EnforcementHarness.CreateStaffAsync(database, Roles.Lead);
-        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         var result = await Appeals.DecideAsync(filed.Appeal!.Id, overturn: false, "Evidence is clear.", lead, default);
 
@@ -189,7 +189,7 @@ public sealed class AppealServiceTests : IDisposable
                 },
                 CancellationToken.None);
             await node.Get<EnforcementExecutor>().RunAsync(action.Id, default);
-            var filed = await Appeals.FileAsync(new FileAppealRequest(action.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+            var filed = await Appeals.FileAsync(new FileAppealRequest(action.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), action.OrganizationId, default);
             Assert.True((await Appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "Overturned.", decider, default)).Succeeded);
         }
 

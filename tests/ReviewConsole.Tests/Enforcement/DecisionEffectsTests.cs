@@ -350,7 +350,7 @@ public sealed class DecisionEffectsTests : IAsyncLifetime, IDisposable
 
         Assert.Null((await KeysAsync([ids.ApiKeyId]))[0].RateLimitRpm);
         await using var check = database.CreateContext();
-        var sanction = await check.Set<EnforcementAction>().SingleAsync(a => a.Reason == EnforcementReason.Strike);
+        var sanction = await check.Set<EnforcementAction>().SingleAsync(a => a.Reason == EnforcementReason.Strike && a.Kind == EnforcementKind.SetRateLimit);
         Assert.Equal(clock.GetUtcNow(), sanction.ExpiresAt);
     }
 
