@@ -48,6 +48,11 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             // limits have their own tests (Security/RateLimitingTests), which set them low.
             ["Security:SignInPermitsPerMinute"] = "10000",
             ["Security:ApiPermitsPerMinute"] = "1000000",
+            // Review-quality sampling off, so a decision in a test takes effect at once; the
+            // sampling has its own tests (Quality/*), which turn it on.
+            ["Quality:DoubleReviewRate"] = "0",
+            ["Quality:SevereDoubleReviewRate"] = "0",
+            ["Quality:GoldenShare"] = "0",
         };
     }
 

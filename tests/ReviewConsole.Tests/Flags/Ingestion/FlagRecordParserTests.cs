@@ -88,9 +88,6 @@ public sealed class FlagRecordParserTests
             { "score above 1", Edit(r => r["category_scores"]!["hate"] = 1.5), "score_out_of_range", "hate is 1.5" },
             { "negative score", Edit(r => r["category_scores"]!["hate"] = -0.1), "score_out_of_range", "-0.1" },
             { "huge score", Edit(r => r["category_scores"]!["hate"] = 1e300), "score_out_of_range", "hate" },
-            { "unknown category in scores", Edit(r => r["category_scores"]!["gore"] = 0.3), "unknown_category", "'gore'" },
-            { "unknown category in flags", Edit(r => r["categories"]!["weapons"] = true), "unknown_category", "'weapons'" },
-            { "slash category misspelled", Edit(r => r["category_scores"]!["self_harm/intent"] = 0.3), "unknown_category", "self_harm/intent" },
             { "flag without score", Edit(r => { r["categories"]!["violence"] = true; }), "category_mismatch", "violence" },
             { "empty scores", Edit(r => { r["categories"] = new JsonObject(); r["category_scores"] = new JsonObject(); }), "no_scores", "empty" },
             { "both shapes", Edit(r => r["moderation"] = FlagJson.ModerationResult()), "ambiguous_scores", "not both" },
@@ -105,7 +102,9 @@ public sealed class FlagRecordParserTests
             { "full response with two results", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["id"] = "modr-1", ["model"] = "omni", ["results"] = new JsonArray(FlagJson.ModerationResult(), FlagJson.ModerationResult()) }).ToJsonString(), "invalid_moderation", "exactly one" },
             { "full response with no results", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["id"] = "modr-1", ["results"] = new JsonArray() }).ToJsonString(), "invalid_moderation", "found 0" },
             { "full response results not array", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["results"] = "x" }).ToJsonString(), "wrong_type", "moderation.results" },
-            { "full response unknown category", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["results"] = new JsonArray(new JsonObject { ["flagged"] = false, ["categories"] = new JsonObject { ["spicy"] = false }, ["category_scores"] = new JsonObject { ["spicy"] = 0.1 } }) }).ToJsonString(), "unknown_category", "spicy" },
+            { "category name that cannot be a key", Edit(r => r["category_scores"]!["gore <script>"] = 0.3), "invalid_category", "gore <script>" },
+            { "category name too long", Edit(r => r["category_scores"]![new string('g', 101)] = 0.3), "invalid_category", "ggg" },
+            { "category name with a space", Edit(r => r["categories"]!["hate speech"] = true), "invalid_category", "hate speech" },
 
             // Timestamps.
             { "unparseable date", Edit(r => r["created_at"] = "yesterday"), "invalid_timestamp", "yesterday" },
@@ -154,6 +153,24 @@ public sealed class FlagRecordParserTests
         var result = FlagRecordParser.Parse(Encoding.UTF8.GetBytes(record.ToJsonString()), Known, MaxChars, FlagJson.Now);
 
         Assert.Equal("flg_bad", result.UpstreamId);
+    }
+
+    [Fact]
+    public void Parse_UnknownCategory_IsKeptAndListedInsteadOfRejected()
+    {
+        var json = FlagJson.Record();
+        json["category_scores"]!["Weapons/Acquisition"] = 0.81;
+        json["categories"]!["Weapons/Acquisition"] = true;
+
+        var record = FlagRecordParser.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), Known, MaxChars, FlagJson.Now).Record;
+
+        Assert.NotNull(record);
+        Assert.Equal(["weapons/acquisition"], record.UnknownCategories);
+        var score = Assert.Single(record.Scores, s => s.Category == "weapons/acquisition");
+        Assert.True(score.Flagged);
+        var mapped = record.Translate(new Dictionary<string, string> { ["weapons/acquisition"] = "illicit/violent" });
+        Assert.Empty(mapped.UnknownCategories);
+        Assert.Contains(mapped.Scores, s => s.Category == "illicit/violent" && s.Flagged && s.Score == 0.81);
     }
 
     [Fact]

@@ -62,13 +62,14 @@ public sealed class FlagIngestionService(
         var now = clock.GetUtcNow();
         var taxonomy = await PolicyCatalogService.LoadTaxonomyAsync(db, cancellationToken);
         var scorer = new PriorityScorer(db, taxonomy, now);
+        var mappedCategories = await UnknownCategoryService.MappingsAsync(db, cancellationToken);
         var results = new List<IngestRecordResult>(records.Count);
 
         for (var index = 0; index < records.Count; index++)
         {
             var raw = records[index];
             var parsed = FlagRecordParser.Parse(raw.Utf8.Span, taxonomy.Keys, settings.MaxFieldChars, now);
-            if (parsed.Record is not { } record)
+            if (parsed.Record?.Translate(mappedCategories) is not { } record)
             {
                 await RecordErrorAsync(db, source, parsed.Reason!.ToString(), parsed.UpstreamId, raw.Origin, raw.Utf8, now, cancellationToken);
                 results.Add(new IngestRecordResult(index, parsed.UpstreamId, IngestOutcome.Rejected, null, parsed.Reason.ToString()));
@@ -86,6 +87,7 @@ public sealed class FlagIngestionService(
             try
             {
                 var flagId = await StoreAsync(db, source, record, scorer, settings, now, cancellationToken);
+                await UnknownCategoryService.RecordAsync(db, record.UnknownCategories, flagId, now, cancellationToken);
                 await tx.ReleaseSavepointAsync(RecordSavepoint, cancellationToken);
                 results.Add(new IngestRecordResult(index, record.Id, IngestOutcome.Stored, flagId, null));
             }

@@ -5,6 +5,7 @@ using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -29,7 +30,8 @@ public sealed class FlagClaimService(
     AuditLog audit,
     WellnessService wellness,
     TimeProvider clock,
-    IOptions<FlagsTriageOptions> options)
+    IOptions<FlagsTriageOptions> options,
+    QualityClaimService quality)
 {
     private const int BatchSize = 64;
     private const int MaxBatches = 500;
@@ -68,6 +70,12 @@ public sealed class FlagClaimService(
         if (held is { } heldId && await RenewAsync(user, heldId, cancellationToken))
         {
             return new ClaimResult(heldId, "You already hold this flag.");
+        }
+
+        // Review quality: should this claim be a golden item or a waiting second review? Then claim that.
+        if (await quality.ClaimNextAsync(user, rights, skippedIds, LeaseDuration, cancellationToken) is { } qualityItem)
+        {
+            return new ClaimResult(qualityItem, "Claimed.");
         }
 
         var capped = (await wellness.CappedCategoriesAsync(db, user.Id, cancellationToken)).ToList();
