@@ -33,7 +33,7 @@ public sealed class AgreementMathTests
         var result = AgreementMath.Kappa(pairs);
 
         Assert.Equal(0.54, result.Expected, 10);
-        Assert.Equal(0.130435, result.Kappa, 5);
+        Assert.Equal(0.13043, result.Kappa, 5);
     }
 
     [Fact]
