@@ -53,6 +53,7 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["Quality:DoubleReviewRate"] = "0",
             ["Quality:SevereDoubleReviewRate"] = "0",
             ["Quality:GoldenShare"] = "0",
+            ["Quality:SeedDemoHistory"] = "false",
         };
     }
 

@@ -81,6 +81,22 @@ public sealed class GoldenSetTests : IDisposable
     }
 
     [Fact]
+    public async Task GoldenItem_PageOpen_RenewsItsReservationLikeALease()
+    {
+        var flag = await DecidedGoldenFlagAsync();
+        await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(8));
+        var renewed = await fixture.Claims.RenewAsync(bob, flag, default);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(8));
+        var answered = await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.None, "CP-2.1", "threat"), default);
+
+        Assert.True(renewed);
+        Assert.True(answered.Succeeded, answered.Message);
+        Assert.False(await fixture.Claims.RenewAsync(alice, flag, default));
+    }
+
+    [Fact]
     public async Task GoldenShare_OverTenThousandClaims_IsWithinTolerance()
     {
         await DecidedGoldenFlagAsync();

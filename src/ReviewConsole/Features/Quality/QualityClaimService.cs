@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Quality;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.Wellness;
@@ -22,6 +23,20 @@ public sealed class QualityClaimService(
     AuditLog audit,
     TimeProvider clock)
 {
+    /// <summary>Extends an open golden attempt on <paramref name="flagId"/> while its page is open (the
+    /// flag itself has no lease to renew); false when there is none.</summary>
+    public async Task<bool> RenewAsync(StaffUser user, long flagId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var rows = await db.Set<GoldenAnswer>()
+            .Where(a => a.ReviewerId == user.Id && a.AnsweredAt == null && a.ExpiresAt > now)
+            .Where(a => db.Set<GoldenItem>().Any(g => g.Id == a.GoldenItemId && g.Kind == GoldenSourceKind.Flag && g.SourceId == flagId))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiresAt, until), cancellationToken);
+        return rows > 0;
+    }
+
     /// <summary>Wiring outside the container (tests, benchmarks): the services with the given options.</summary>
     public static QualityClaimService Create(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, WellnessService wellness, TimeProvider clock, QualityOptions? options = null)
     {

@@ -30,6 +30,7 @@ public sealed class QualityDemoSeeder(
     ActorRegistry actors,
     TimeProvider clock,
     IOptions<DemoOptions> demo,
+    IOptions<QualityOptions> quality,
     ILogger<QualityDemoSeeder> logger) : IHostedService
 {
     public const int Days = 30;
@@ -62,7 +63,7 @@ public sealed class QualityDemoSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!demo.Value.Enabled)
+        if (!demo.Value.Enabled || !quality.Value.SeedDemoHistory)
         {
             return;
         }

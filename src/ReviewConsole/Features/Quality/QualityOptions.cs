@@ -35,6 +35,10 @@ public sealed class QualityOptions
     [Range(0.0001, 1.0)]
     public double BelowThresholdSampleRate { get; set; } = 0.02;
 
+    /// <summary>With <c>Demo:Enabled</c>: seed 30 days of decided history (decisions, double reviews,
+    /// golden answers, enforcement, appeals) so the statistics and agreement pages have figures.</summary>
+    public bool SeedDemoHistory { get; set; }
+
     /// <summary>Fewest sampled below-threshold items in a band before the explorer gives an estimate
     /// without a "sample too small" warning.</summary>
     [Range(1, 100000)]

@@ -139,7 +139,8 @@ public sealed class FlagClaimService(
         var rows = await db.Set<Flag>()
             .Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && f.Status != FlagStatus.Decided)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        return rows == 1;
+        // Review quality: a golden item's reservation is renewed like a lease.
+        return rows == 1 || await quality.RenewAsync(user, flagId, until, cancellationToken);
     }
 
     /// <summary>Gives the flag back to the queue (skip or release).</summary>
