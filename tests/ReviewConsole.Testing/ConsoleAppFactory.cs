@@ -52,6 +52,12 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["Security:ApiPermitsPerMinute"] = "1000000",
             ["Security:ApiUnauthenticatedPermitsPerMinute"] = "1000000",
             ["Security:ExportsPerMinute"] = "10000",
+            // Review-quality sampling off, so a decision in a test takes effect at once; the
+            // sampling has its own tests (Quality/*), which turn it on.
+            ["Quality:DoubleReviewRate"] = "0",
+            ["Quality:SevereDoubleReviewRate"] = "0",
+            ["Quality:GoldenShare"] = "0",
+            ["Quality:SeedDemoHistory"] = "false",
         };
     }
 

@@ -13,6 +13,10 @@ public enum FlagStatus
     New,
     Escalated,
     Decided,
+
+    /// <summary>Decided once and sampled for a blind second review; nothing is enforced or
+    /// labelled until the second reviewer agrees or a Lead adjudicates.</summary>
+    InDoubleReview,
 }
 
 /// <summary>
@@ -172,6 +176,17 @@ public class FlagDecision
 
     /// <summary>Set when the decision covered a whole cluster in one action.</summary>
     public long? ClusterId { get; set; }
+
+    /// <summary>The policy category versions the decision was made under: space-separated
+    /// <c>key@version</c> (confirmed categories and the ones the classifier flagged).</summary>
+    public string PolicyVersions { get; set; } = "";
+
+    /// <summary>False for cluster members the reviewer did not see (decided in bulk): they carry the
+    /// decision but no labels, so classifier precision rests only on what a reviewer looked at.</summary>
+    public bool SeenByDecider { get; set; } = true;
+
+    /// <summary>The blind double review that produced this decision (agreement or adjudication).</summary>
+    public long? DoubleReviewId { get; set; }
 
     public List<DecisionLabel> Labels { get; set; } = [];
 }

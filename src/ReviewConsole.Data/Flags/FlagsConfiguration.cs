@@ -68,6 +68,7 @@ internal sealed class FlagDecisionConfiguration : IEntityTypeConfiguration<FlagD
         builder.Property(d => d.Reason).HasMaxLength(4000);
         builder.Property(d => d.DecidedBy).HasMaxLength(100);
         builder.Property(d => d.DecidedByName).HasMaxLength(256);
+        builder.Property(d => d.PolicyVersions).HasMaxLength(1000);
         builder.HasOne<Flag>().WithMany().HasForeignKey(d => d.FlagId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(d => d.Labels).WithOne().HasForeignKey(l => l.DecisionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.FlagId, d.DecidedAt });

@@ -55,8 +55,8 @@ public class FlagQueueBenchmarks : IDisposable
         var audit = new AuditLog(clock);
         var options = Options.Create(new FlagsTriageOptions());
         var wellness = new WellnessService(database.Factory, audit, clock, Options.Create(new WellnessOptions { DailyCapPerCategory = 100_000 }));
-        claims = new FlagClaimService(database.Factory, audit, wellness, clock, options);
-        queue = new FlagQueueService(database.Factory, new FlagTriageService(database.Factory, audit, wellness, clock, options), audit, clock, options);
+        claims = new FlagClaimService(database.Factory, audit, wellness, clock, options, ReviewConsole.Features.Quality.QualityClaimService.Create(database.Factory, audit, wellness, clock));
+        queue = new FlagQueueService(database.Factory, new FlagTriageService(database.Factory, wellness, clock, options), audit, clock, options);
     }
 
     [GlobalCleanup]

@@ -126,9 +126,6 @@ public static class FlagRecords
             new("score above 1", Edit(r => r["category_scores"]!["hate"] = 1.5), "score_out_of_range", "hate is 1.5"),
             new("negative score", Edit(r => r["category_scores"]!["hate"] = -0.1), "score_out_of_range", "-0.1"),
             new("huge score", Edit(r => r["category_scores"]!["hate"] = 1e300), "score_out_of_range", "hate"),
-            new("unknown category in scores", Edit(r => r["category_scores"]!["gore"] = 0.3), "unknown_category", "'gore'"),
-            new("unknown category in flags", Edit(r => r["categories"]!["weapons"] = true), "unknown_category", "'weapons'"),
-            new("slash category misspelled", Edit(r => r["category_scores"]!["self_harm/intent"] = 0.3), "unknown_category", "self_harm/intent"),
             new("flag without score", Edit(r => { r["categories"]!["violence"] = true; }), "category_mismatch", "violence"),
             new("empty scores", Edit(r => { r["categories"] = new JsonObject(); r["category_scores"] = new JsonObject(); }), "no_scores", "empty"),
             new("both shapes", Edit(r => r["moderation"] = FlagRecords.ModerationResult()), "ambiguous_scores", "not both"),
@@ -143,7 +140,6 @@ public static class FlagRecords
             new("full response with two results", FlagRecords.WithModeration(FlagRecords.Record(), new JsonObject { ["id"] = "modr-1", ["model"] = "omni", ["results"] = new JsonArray(FlagRecords.ModerationResult(), FlagRecords.ModerationResult()) }).ToJsonString(), "invalid_moderation", "exactly one"),
             new("full response with no results", FlagRecords.WithModeration(FlagRecords.Record(), new JsonObject { ["id"] = "modr-1", ["results"] = new JsonArray() }).ToJsonString(), "invalid_moderation", "found 0"),
             new("full response results not array", FlagRecords.WithModeration(FlagRecords.Record(), new JsonObject { ["results"] = "x" }).ToJsonString(), "wrong_type", "moderation.results"),
-            new("full response unknown category", FlagRecords.WithModeration(FlagRecords.Record(), new JsonObject { ["results"] = new JsonArray(new JsonObject { ["flagged"] = false, ["categories"] = new JsonObject { ["spicy"] = false }, ["category_scores"] = new JsonObject { ["spicy"] = 0.1 } }) }).ToJsonString(), "unknown_category", "spicy"),
 
             // Timestamps.
             new("unparseable date", Edit(r => r["created_at"] = "yesterday"), "invalid_timestamp", "yesterday"),

@@ -14,12 +14,12 @@ public sealed class NavMenuTests : BunitContext
     /// </summary>
     public static TheoryData<string, string[]> SectionsByRole => new()
     {
-        { Roles.Reviewer, ["Flags", "Classifiers", "Actors", "Enforcement", "Appeals", "Wellness"] },
+        { Roles.Reviewer, ["Flags", "Classifiers", "Actors", "Enforcement", "Appeals", "My quality", "Wellness"] },
         { Roles.UseCaseReviewer, ["Use cases", "Actors"] },
         { Roles.IncidentResponder, ["Incidents", "Actors", "Enforcement", "Appeals"] },
-        { Roles.Lead, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness"] },
-        { Roles.Admin, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit", "Admin"] },
-        { Roles.Auditor, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit"] },
+        { Roles.Lead, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Agreement", "My quality", "Wellness"] },
+        { Roles.Admin, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Agreement", "My quality", "Wellness", "Audit", "Admin"] },
+        { Roles.Auditor, ["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Agreement", "My quality", "Wellness", "Audit"] },
     };
 
     public NavMenuTests()
@@ -50,7 +50,7 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Wellness", "Audit", "Admin"], Sections(cut));
+        Assert.Equal(["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Agreement", "My quality", "Wellness", "Audit", "Admin"], Sections(cut));
         Assert.Equal(
             ["/dashboard", "/flags", "/flags/classifiers", "/use-cases", "/incidents", "/actors", "/enforcement", "/appeals", "/statistics", "/wellness/exposure", "/wellness", "/audit", "/admin/users"],
             cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));

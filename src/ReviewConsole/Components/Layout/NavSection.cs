@@ -19,6 +19,8 @@ public sealed record NavSection(string Title, string Href, string Icon, string P
         new("Appeals", "/appeals", Icons.Material.Filled.Balance, Policies.Enforcement),
         new("Statistics", "/statistics", Icons.Material.Filled.BarChart, Policies.Dashboard),
         new("Exposure", "/wellness/exposure", Icons.Material.Filled.MonitorHeart, Policies.Dashboard),
+        new("Agreement", "/quality", Icons.Material.Filled.FactCheck, Policies.Dashboard),
+        new("My quality", "/quality/me", Icons.Material.Filled.Verified, Policies.Flags),
         new("Wellness", "/wellness", Icons.Material.Filled.SelfImprovement, Policies.Flags),
         new("Audit", "/audit", Icons.Material.Filled.History, Policies.Audit),
         new("Admin", "/admin/users", Icons.Material.Filled.AdminPanelSettings, Policies.Admin),

@@ -23,6 +23,7 @@ public static class FlagsIntakeFeature
         services.AddSingleton<IValidateOptions<DemoFeedOptions>, DemoFeedOptionsValidator>();
 
         services.AddSingleton<PolicyCatalogService>();
+        services.AddSingleton<UnknownCategoryService>();
         services.AddSingleton<FlagIngestionService>();
         services.AddSingleton<IngestionErrorService>();
         services.AddSingleton<ClassifierFeedbackService>();

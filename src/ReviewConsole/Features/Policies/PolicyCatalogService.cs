@@ -77,6 +77,37 @@ public sealed class EditPolicyCategoryRequest
     }
 }
 
+/// <summary>An Admin's new category (version 1).</summary>
+public sealed class CreatePolicyCategoryRequest
+{
+    [Required, StringLength(100, MinimumLength = 2)]
+    [RegularExpression(@"^[a-z0-9][a-z0-9/_.\-]*$", ErrorMessage = "A key is lower-case letters, digits and / - _ . (as classifiers name it).")]
+    public string Key { get; set; } = "";
+
+    [Required, StringLength(200, MinimumLength = 2)]
+    public string Name { get; set; } = "";
+
+    public PolicyCategoryKind Kind { get; set; }
+
+    [Range(0.0, 1.0)]
+    public double SeverityWeight { get; set; } = 0.5;
+
+    [Range(5, 60 * 24 * 14)]
+    public int ReviewSlaMinutes { get; set; } = 480;
+
+    public bool BlurByDefault { get; set; }
+
+    [Required, StringLength(200, MinimumLength = 2)]
+    [RegularExpression(@"^[A-Z]{2,4}-\d+(\.\d+)*$", ErrorMessage = "A clause id looks like CP-3.2 or MU-1.1.")]
+    public string PolicyClause { get; set; } = "";
+
+    [Required, StringLength(4000, MinimumLength = 20)]
+    public string PolicyText { get; set; } = "";
+
+    [Required, StringLength(1000, MinimumLength = 5)]
+    public string ChangeReason { get; set; } = "";
+}
+
 public sealed record PolicyEditResult(bool Succeeded, string Message, int? NewVersion = null);
 
 /// <summary>What the ingestion pipeline needs of the taxonomy, read once per batch.</summary>
@@ -202,6 +233,71 @@ public sealed class PolicyCatalogService(IDbContextFactory<AppDbContext> dbFacto
                 cancellationToken);
             return new PolicyEditResult(true, $"Saved '{before.Key}' as version {newVersion.ToString(CultureInfo.InvariantCulture)}.", newVersion);
         },
+            result => result.Succeeded,
+            cancellationToken);
+    }
+
+    /// <summary>Creates a category at version 1 (with its version row), audited; an unknown intake key of
+    /// the same name counts as resolved.</summary>
+    public async Task<PolicyEditResult> CreateAsync(CreatePolicyCategoryRequest request, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(by);
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true))
+        {
+            return new PolicyEditResult(false, string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        }
+
+        var key = request.Key.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                if (await db.Set<PolicyCategory>().AnyAsync(c => c.Key == key, ct))
+                {
+                    return new PolicyEditResult(false, $"A category '{key}' exists already.");
+                }
+
+                var now = clock.GetUtcNow();
+                var category = new PolicyCategory
+                {
+                    Key = key,
+                    Name = request.Name.Trim(),
+                    Kind = request.Kind,
+                    SeverityWeight = request.SeverityWeight,
+                    ReviewSlaMinutes = request.ReviewSlaMinutes,
+                    BlurByDefault = request.BlurByDefault,
+                    PolicyClause = request.PolicyClause.Trim(),
+                    PolicyText = request.PolicyText.Trim(),
+                    Version = 1,
+                    IsActive = true,
+                    UpdatedAt = now,
+                    UpdatedBy = by.Name,
+                };
+                db.Add(category);
+                await db.SaveChangesAsync(ct);
+                db.Add(new PolicyCategoryVersion
+                {
+                    PolicyCategoryId = category.Id,
+                    Version = 1,
+                    SeverityWeight = category.SeverityWeight,
+                    ReviewSlaMinutes = category.ReviewSlaMinutes,
+                    BlurByDefault = category.BlurByDefault,
+                    PolicyClause = category.PolicyClause,
+                    PolicyText = category.PolicyText,
+                    ChangedAt = now,
+                    ChangedBy = by.Name,
+                });
+                await db.SaveChangesAsync(ct);
+                await UnknownCategoryService.ResolveByCreationAsync(db, key, by, now, ct);
+                await audit.AppendAsync(
+                    db,
+                    by,
+                    new AuditEntry("policy.category.created", nameof(PolicyCategory), key, $"Created policy category '{key}' (version 1)", request.ChangeReason.Trim(), null, Snapshot(category)),
+                    ct);
+                return new PolicyEditResult(true, $"Created '{key}' as version 1.", 1);
+            },
             result => result.Succeeded,
             cancellationToken);
     }

@@ -102,7 +102,7 @@ public sealed class ExposureCapTests : IDisposable
         }
 
         var request = new DecideFlagRequest(Verdict.NoViolation, [], DecisionAction.None, "", "Benign.");
-        var refused = await fixture.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, cluster, request, default);
+        var refused = await fixture.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, await fixture.Decisions.PreviewClusterAsync(alice, TriageRights.Reviewer, cluster, default), request, default);
 
         Assert.False(refused.Succeeded);
         Assert.Contains("exposure cap", refused.Message, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class ExposureCapTests : IDisposable
             await roomy.FlagAsync(roomyActor, clusterId: roomyCluster);
         }
 
-        Assert.True((await roomy.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, roomyCluster, request, default)).Succeeded);
+        Assert.True((await roomy.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, await roomy.Decisions.PreviewClusterAsync(alice, TriageRights.Reviewer, roomyCluster, default), request, default)).Succeeded);
         await using var check = roomy.Database.CreateContext();
         Assert.Equal(4, await check.Set<ReviewerExposureDay>().Where(d => d.ReviewerId == alice.Id && d.Category == "hate").Select(d => d.Count).SingleAsync());
     }

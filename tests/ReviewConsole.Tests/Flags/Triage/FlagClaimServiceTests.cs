@@ -74,8 +74,9 @@ public sealed class FlagClaimServiceTests : IDisposable
         // only the database file with the first.
         var otherFactory = new TestDbContextFactory(fixture.Database.Options);
         var otherAudit = new AuditLog(fixture.Clock);
+        var otherWellness = new WellnessService(otherFactory, otherAudit, fixture.Clock, Options.Create(new WellnessOptions()));
         var otherNode = new FlagClaimService(
-            otherFactory, otherAudit, new WellnessService(otherFactory, otherAudit, fixture.Clock, Options.Create(new WellnessOptions())), fixture.Clock, Options.Create(new FlagsTriageOptions()));
+            otherFactory, otherAudit, otherWellness, fixture.Clock, Options.Create(new FlagsTriageOptions()), ReviewConsole.Features.Quality.QualityClaimService.Create(otherFactory, otherAudit, otherWellness, fixture.Clock));
         var nodes = new[] { fixture.Claims, otherNode };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => Task.Run(() =>

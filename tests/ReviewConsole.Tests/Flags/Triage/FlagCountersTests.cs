@@ -38,7 +38,7 @@ public sealed class FlagCountersTests : IDisposable
         await ClaimAndDecideAsync(members[1], new DecideFlagRequest(Verdict.Escalate, [], DecisionAction.None, "", "Unsure."));
         Assert.Equal((5, 4, 1), await CountersAsync(cluster, actor.OrganizationId));
 
-        var all = await fixture.Decisions.DecideClusterAsync(lead, TriageRights.Lead, cluster, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.None, "HC-1", "Campaign."), default);
+        var all = await fixture.Decisions.DecideClusterAsync(lead, TriageRights.Lead, await fixture.Decisions.PreviewClusterAsync(lead, TriageRights.Lead, cluster, default), new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.None, "HC-1", "Campaign."), default);
         Assert.True(all.Succeeded, all.Message);
         Assert.Equal(4, all.FlagsDecided);
         Assert.Equal((5, 0, 5), await CountersAsync(cluster, actor.OrganizationId));

@@ -1,3 +1,4 @@
+using ReviewConsole.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
@@ -196,13 +197,13 @@ public sealed class FlagDecisionServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task DecideCluster_AfterPreview_DecidesEveryFreeMemberInOneAction()
+    public async Task DecideCluster_AfterPreview_DecidesExactlyThePreviewedMembersAndLabelsOnlyTheSeen()
     {
         var cluster = await fixture.ClusterAsync();
         var a1 = await fixture.ActorAsync("org_a", "app_a", "key_a1");
         var a2 = await fixture.ActorAsync("org_a", "app_a", "key_a2");
         var b = await fixture.ActorAsync("org_b", "app_b", "key_b");
-        await fixture.FlagAsync(a1, clusterId: cluster);
+        var seen = await fixture.FlagAsync(a1, clusterId: cluster);
         await fixture.FlagAsync(a1, clusterId: cluster);
         await fixture.FlagAsync(a2, clusterId: cluster);
         await fixture.FlagAsync(b, clusterId: cluster);
@@ -210,22 +211,48 @@ public sealed class FlagDecisionServiceTests : IDisposable
         await fixture.FlagAsync(b, clusterId: cluster, status: FlagStatus.Decided);
         var outsider = await fixture.FlagAsync(b);
         await fixture.Claims.ClaimAsync(bob, TriageRights.Reviewer, heldByBob, default);
+        // What the triage page's content view records when alice opens the flag's text.
+        await new ContentAccessAudit(fixture.Database.Factory, new AuditLog(fixture.Clock))
+            .RecordAsync(alice, "flag.opened", "Flag", seen.ToString(System.Globalization.CultureInfo.InvariantCulture), "Opened", default);
 
         var preview = await fixture.Decisions.PreviewClusterAsync(alice, TriageRights.Reviewer, cluster, default);
-        var outcome = await fixture.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, cluster, Violation(DecisionAction.RevokeKey, "hate"), default);
+        var lateJoiner = await fixture.FlagAsync(a1, clusterId: cluster);
+        var outcome = await fixture.Decisions.DecideClusterAsync(alice, TriageRights.Reviewer, preview, Violation(DecisionAction.RevokeKey, "hate"), default);
 
-        Assert.Equal(new ClusterPreview(cluster, Flags: 4, Organizations: 2, Applications: 2, Keys: 3, HeldByOthers: 1), preview);
+        Assert.Equal((4, 2, 2, 3, 1, 1), (preview.Flags, preview.Organizations, preview.Applications, preview.Keys, preview.HeldByOthers, preview.Seen));
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.Equal(4, outcome.FlagsDecided);
         await using var db = fixture.Database.CreateContext();
         var decisions = await db.Set<FlagDecision>().Where(d => d.ClusterId == cluster).ToListAsync();
-        Assert.Equal(4, decisions.Count);
-        Assert.Equal(4, await db.Set<DecisionLabel>().CountAsync(l => l.Outcome == LabelOutcome.TruePositive));
+        Assert.Equal(preview.MemberIds.Order(), decisions.Select(d => d.FlagId).Order());
+        Assert.Equal([seen], decisions.Where(d => d.SeenByDecider).Select(d => d.FlagId));
+        var labels = await db.Set<DecisionLabel>().ToListAsync();
+        Assert.Equal([seen], labels.Select(l => l.FlagId).Distinct());
+        Assert.Equal(FlagStatus.New, (await db.Set<Flag>().SingleAsync(f => f.Id == lateJoiner)).Status);
         Assert.Equal(FlagStatus.New, (await db.Set<Flag>().SingleAsync(f => f.Id == heldByBob)).Status);
         Assert.Equal(FlagStatus.New, (await db.Set<Flag>().SingleAsync(f => f.Id == outsider)).Status);
         var revoked = await db.Set<EnforcementAction>().Select(a => a.TargetId).OrderBy(id => id).ToListAsync();
         Assert.Equal(new[] { a1.ApiKeyId, a2.ApiKeyId, b.ApiKeyId }.Order(), revoked);
         Assert.Equal(1, await db.Set<AuditEvent>().CountAsync(e => e.Kind == "flag.cluster-decided"));
+    }
+
+    [Fact]
+    public async Task Decide_RecordsThePolicyVersionsInForce()
+    {
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor, scores: [("hate", 0.92, true), ("violence", 0.3, false)]);
+        await using (var edit = fixture.Database.CreateContext())
+        {
+            var hate = await edit.Set<ReviewConsole.Data.Policies.PolicyCategory>().SingleAsync(c => c.Key == "hate");
+            hate.Version = 3;
+            await edit.SaveChangesAsync();
+        }
+
+        await fixture.Claims.ClaimNextAsync(alice, TriageRights.Reviewer, [], default);
+        Assert.True((await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, Violation(DecisionAction.None, "hate", "violence"), default)).Succeeded);
+
+        await using var db = fixture.Database.CreateContext();
+        Assert.Equal("hate@3 violence@1", (await db.Set<FlagDecision>().SingleAsync()).PolicyVersions);
     }
 
     public void Dispose() => fixture.Dispose();

@@ -10,6 +10,7 @@ using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Flags.Queue;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.Incidents;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Testing;
 
@@ -19,17 +20,20 @@ namespace ReviewConsole.Tests.Flags.Triage;
 /// and helpers that insert flags directly (ingestion is another feature).</summary>
 public sealed class TriageFixture : IDisposable
 {
-    public TriageFixture(WellnessOptions? wellnessOptions = null)
+    public TriageFixture(WellnessOptions? wellnessOptions = null, QualityOptions? qualityOptions = null, QualitySampler? sampler = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         var audit = new AuditLog(Clock);
         var triageOptions = Options.Create(new FlagsTriageOptions());
         Wellness = new WellnessService(Database.Factory, audit, Clock, Options.Create(wellnessOptions ?? new WellnessOptions()));
-        Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions);
-        Triage = new FlagTriageService(Database.Factory, audit, Wellness, Clock, triageOptions);
+        var quality = Options.Create(qualityOptions ?? new QualityOptions());
+        DoubleReview = new DoubleReviewService(Database.Factory, audit, Clock, quality);
+        Golden = new GoldenSetService(Database.Factory, audit, Clock, sampler ?? new QualitySampler(new Random(7)), quality);
+        Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions, new QualityClaimService(Database.Factory, DoubleReview, Golden, Wellness, audit, Clock));
+        Triage = new FlagTriageService(Database.Factory, Wellness, Clock, triageOptions);
         var enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
         var strikes = new StrikeService(Database.Factory, enforcement, audit, Clock, Options.Create(new EnforcementOptions()), NullLogger<StrikeService>.Instance);
-        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions);
+        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions, DoubleReview, Golden);
         Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triageOptions);
     }
 
@@ -40,6 +44,10 @@ public sealed class TriageFixture : IDisposable
     public WellnessService Wellness { get; }
 
     public FlagClaimService Claims { get; }
+
+    public DoubleReviewService DoubleReview { get; }
+
+    public GoldenSetService Golden { get; }
 
     public FlagTriageService Triage { get; }
 

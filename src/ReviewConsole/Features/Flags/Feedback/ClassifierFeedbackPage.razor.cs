@@ -23,6 +23,14 @@ public partial class ClassifierFeedbackPage
     [Inject]
     private ClassifierFeedbackService Feedback { get; set; } = default!;
 
+    [Inject]
+    private ThresholdLoweringService Lowering { get; set; } = default!;
+
+    private IReadOnlyList<LabeledScore>? belowThreshold;
+    private double currentThreshold = 0.5;
+
+    private LoweringEstimate? LoweringAt => belowThreshold is null || threshold >= currentThreshold ? null : Lowering.Estimate(belowThreshold, currentThreshold, threshold);
+
     private ClassifierVersionRef? ExportClassifier => Find(exportClassifierKey);
 
     private string ExportUrl => ClassifierExportEndpoint.Path + new LabelExportFilter(
@@ -61,6 +69,8 @@ public partial class ClassifierFeedbackPage
         explored = row;
         labels = await Feedback.LabeledScoresAsync(new ClassifierVersionRef(row.ClassifierName, row.ClassifierVersion), row.Category, CancellationToken.None);
         curve = ClassifierFeedbackService.Curve(labels);
+        currentThreshold = ThresholdLoweringService.CurrentThreshold(labels);
+        belowThreshold = await Lowering.BelowThresholdSampleAsync(new ClassifierVersionRef(row.ClassifierName, row.ClassifierVersion), row.Category, CancellationToken.None);
     }
 
     private void SetThreshold(double value) => threshold = Math.Round(value, 2);

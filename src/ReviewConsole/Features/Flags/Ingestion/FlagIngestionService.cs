@@ -116,14 +116,16 @@ public sealed class FlagIngestionService(
         var settings = options.CurrentValue;
         var now = clock.GetUtcNow();
         PolicyTaxonomy taxonomy;
+        IReadOnlyDictionary<string, string> mappedCategories;
         bool sqlite;
         await using (var read = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             taxonomy = await PolicyCatalogService.LoadTaxonomyAsync(read, cancellationToken);
+            mappedCategories = await UnknownCategoryService.MappingsAsync(read, cancellationToken);
             sqlite = read.Database.IsSqlite();
         }
 
-        var prepared = Prepare(records, taxonomy, settings, now);
+        var prepared = Prepare(records, taxonomy, mappedCategories, settings, now);
         if (sqlite)
         {
             await sqliteWriter.WaitAsync(cancellationToken);
@@ -199,14 +201,15 @@ public sealed class FlagIngestionService(
 
     private static bool IsDatabaseError(Exception ex) => ex is DbException or DbUpdateException;
 
-    private static Prepared[] Prepare(IReadOnlyList<RawFlagRecord> records, PolicyTaxonomy taxonomy, IngestionOptions settings, DateTimeOffset now)
+    private static Prepared[] Prepare(IReadOnlyList<RawFlagRecord> records, PolicyTaxonomy taxonomy, IReadOnlyDictionary<string, string> mappedCategories, IngestionOptions settings, DateTimeOffset now)
     {
         var prepared = new Prepared[records.Count];
         void One(int i)
         {
             var raw = records[i];
             var parsed = FlagRecordParser.Parse(raw.Utf8.Span, taxonomy.Keys, settings.MaxFieldChars, now);
-            if (parsed.Record is not { } record)
+            // Categories an Admin mapped onto the taxonomy are translated; the rest stay listed as unknown.
+            if (parsed.Record?.Translate(mappedCategories) is not { } record)
             {
                 prepared[i] = new Prepared(i, raw, null, parsed.Reason!.ToString(), parsed.UpstreamId);
                 return;
@@ -489,6 +492,10 @@ public sealed class FlagIngestionService(
                 if (inserted.TryGetValue(p.Record!.Id, out var flagId))
                 {
                     results[p.Index] = new IngestRecordResult(p.Index, p.Record.Id, IngestOutcome.Stored, flagId, null);
+                    if (p.Record.UnknownCategories.Count > 0)
+                    {
+                        await UnknownCategoryService.RecordAsync(db, p.Record.UnknownCategories, flagId, now, cancellationToken);
+                    }
                 }
                 else
                 {

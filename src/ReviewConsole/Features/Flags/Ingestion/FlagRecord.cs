@@ -12,7 +12,29 @@ public sealed record FlagRecord(
     string Completion,
     string ClassifierName,
     string ClassifierVersion,
-    IReadOnlyList<CategoryScore> Scores);
+    IReadOnlyList<CategoryScore> Scores)
+{
+    /// <summary>Score names the taxonomy did not know (stored anyway, listed for an Admin to map or create).</summary>
+    public IReadOnlyList<string> UnknownCategories { get; init; } = [];
+
+    /// <summary>This record with unknown keys an Admin mapped rewritten to their categories
+    /// (a score already present under the target wins).</summary>
+    public FlagRecord Translate(IReadOnlyDictionary<string, string> mapped)
+    {
+        ArgumentNullException.ThrowIfNull(mapped);
+        if (UnknownCategories.Count == 0 || !UnknownCategories.Any(mapped.ContainsKey))
+        {
+            return this;
+        }
+
+        var scores = Scores
+            .Select(s => mapped.TryGetValue(s.Category, out var target) ? s with { Category = target } : s)
+            .GroupBy(s => s.Category, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(s => s.Flagged).ThenByDescending(s => s.Score).First())
+            .ToList();
+        return this with { Scores = scores, UnknownCategories = UnknownCategories.Where(c => !mapped.ContainsKey(c)).ToList() };
+    }
+}
 
 /// <summary>One classifier score; <paramref name="Category"/> is the policy category key (slashes kept).</summary>
 public sealed record CategoryScore(string Category, double Score, bool Flagged);

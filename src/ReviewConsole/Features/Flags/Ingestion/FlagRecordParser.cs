@@ -19,11 +19,13 @@ public static class FlagRecordParser
     public const int MaxModelChars = 100;
     public const int MaxClassifierNameChars = 100;
     public const int MaxClassifierVersionChars = 50;
+    public const int MaxCategoryKeyChars = 100;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
     /// <param name="utf8">The record's bytes (one JSONL line, one element of a batch).</param>
-    /// <param name="knownCategories">Policy category keys; a score for any other name is refused.</param>
+    /// <param name="knownCategories">Policy category keys; a score for any other well-formed name is kept
+    /// and the name listed in <see cref="FlagRecord.UnknownCategories"/>.</param>
     /// <param name="maxFieldChars">The longest prompt or completion accepted, in characters.</param>
     /// <param name="now">Records dated more than a day ahead of this are refused (clock skew allowed).</param>
     public static FlagParseResult Parse(ReadOnlySpan<byte> utf8, IReadOnlySet<string> knownCategories, int maxFieldChars, DateTimeOffset now)
@@ -88,7 +90,10 @@ public static class FlagRecordParser
             var classifierName = RequiredString(classifier, "name", MaxClassifierNameChars, "classifier.");
             var classifierVersion = RequiredString(classifier, "version", MaxClassifierVersionChars, "classifier.");
             var scores = ParseScores(root, known);
-            return FlagParseResult.Ok(new FlagRecord(id, createdAt, org, app, key, model, prompt, completion, classifierName, classifierVersion, scores));
+            return FlagParseResult.Ok(new FlagRecord(id, createdAt, org, app, key, model, prompt, completion, classifierName, classifierVersion, scores)
+            {
+                UnknownCategories = scores.Select(s => s.Category).Where(c => !known.Contains(c)).ToList(),
+            });
         }
         catch (RecordException ex) when (ex.UpstreamId is null && upstreamId is not null)
         {
@@ -265,7 +270,15 @@ public static class FlagRecordParser
             return lower;
         }
 
-        throw new RecordException("unknown_category", $"{path} names '{Truncate(name, 100)}', which is not a policy category");
+        // A category the taxonomy does not know yet (the pipeline added one) keeps the record: the
+        // score is stored under its lower-cased key and an Admin maps the key or creates the category.
+        // Only names that could never be a key are refused.
+        if (lower.Length is 0 or > MaxCategoryKeyChars || !lower.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '/' or '-' or '_' or '.'))
+        {
+            throw new RecordException("invalid_category", $"{path} names '{Truncate(name, 100)}', which is not a category key (a-z, 0-9, / - _ . up to {MaxCategoryKeyChars} characters)");
+        }
+
+        return lower;
     }
 
     private static DateTimeOffset ParseTimestamp(JsonElement root, DateTimeOffset now)

@@ -5,6 +5,7 @@ using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Database;
 using ReviewConsole.Infrastructure.Identity;
@@ -31,7 +32,8 @@ public sealed class FlagClaimService(
     AuditLog audit,
     WellnessService wellness,
     TimeProvider clock,
-    IOptions<FlagsTriageOptions> options)
+    IOptions<FlagsTriageOptions> options,
+    QualityClaimService quality)
 {
     public TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
 
@@ -67,6 +69,12 @@ public sealed class FlagClaimService(
         if (held is { } heldId && await RenewAsync(user, heldId, cancellationToken))
         {
             return new ClaimResult(heldId, "You already hold this flag.");
+        }
+
+        // Review quality: should this claim be a golden item or a waiting second review? Then claim that.
+        if (await quality.ClaimNextAsync(user, rights, skippedIds, LeaseDuration, cancellationToken) is { } qualityItem)
+        {
+            return new ClaimResult(qualityItem, "Claimed.");
         }
 
         // The statement picks and leases in one step; the exposure counters it is checked against
@@ -147,7 +155,8 @@ public sealed class FlagClaimService(
         var rows = await db.Set<Flag>()
             .Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && f.Status != FlagStatus.Decided)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        return rows == 1;
+        // Review quality: a golden item's reservation is renewed like a lease.
+        return rows == 1 || await quality.RenewAsync(user, flagId, until, cancellationToken);
     }
 
     /// <summary>Gives the flag back to the queue (skip or release).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
+using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Incidents;
@@ -10,6 +11,7 @@ using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Incidents;
 using ReviewConsole.Features.Wellness;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
@@ -25,14 +27,21 @@ public sealed record DecideFlagRequest(
 public sealed record DecisionOutcome(bool Succeeded, string Message, int FlagsDecided = 0, int EnforcementActions = 0, long? IncidentId = null);
 
 /// <summary>How much a cluster decision would touch, shown before it is confirmed.</summary>
-public sealed record ClusterPreview(long ClusterId, int Flags, int Organizations, int Applications, int Keys, int HeldByOthers);
+public sealed record ClusterPreview(long ClusterId, int Flags, int Organizations, int Applications, int Keys, int HeldByOthers)
+{
+    /// <summary>Exactly the members this preview counted; a confirmed cluster decision applies to these and no others.</summary>
+    public IReadOnlyList<long> MemberIds { get; init; } = [];
+
+    /// <summary>Members the reviewer has opened (their content was on screen); only these are labelled.</summary>
+    public int Seen { get; init; }
+}
 
 /// <summary>
 /// Decisions. The flag's transition is a conditional UPDATE (the caller's unexpired lease, still
 /// open) and the decision, its labels, the audit event and the enforcement requests commit in the
 /// same transaction, so a decision never half-happens and a flag is never decided twice.
 /// </summary>
-public sealed class FlagDecisionService(
+public sealed partial class FlagDecisionService(
     IDbContextFactory<AppDbContext> dbFactory,
     FlagClaimService claims,
     EnforcementService enforcement,
@@ -41,7 +50,9 @@ public sealed class FlagDecisionService(
     WellnessService wellness,
     AuditLog audit,
     TimeProvider clock,
-    IOptions<FlagsTriageOptions> options)
+    IOptions<FlagsTriageOptions> options,
+    DoubleReviewService doubleReview,
+    GoldenSetService golden)
 {
     public static string? Validate(DecideFlagRequest request)
     {
@@ -76,6 +87,12 @@ public sealed class FlagDecisionService(
             return new DecisionOutcome(false, invalid);
         }
 
+        // Review quality: a golden item or a second review the user holds is decided on its own path.
+        if (rights.CanDecide && await DecideQualityItemAsync(user, flagId, request, cancellationToken) is { } qualityOutcome)
+        {
+            return qualityOutcome;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var statuses = rights.DecidableStatuses.ToList();
         if (request.Verdict == Verdict.Escalate)
@@ -87,6 +104,7 @@ public sealed class FlagDecisionService(
         var now = clock.GetUtcNow();
         int actions = default!;
         long? incidentId = default!;
+        var held = false;
         var refused = await db.InTransactionAsync<DecisionOutcome?>(
             async ct =>
             {
@@ -98,7 +116,15 @@ public sealed class FlagDecisionService(
                 }
 
                 var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
+                // Review quality: a sampled flag holds this answer for a blind second review instead.
+                held = await doubleReview.HoldIfSampledAsync(db, flag, Answer(request), request.Reason, user, now, ct);
+                if (held)
+                {
+                    return null;
+                }
+
                 var decision = NewDecision(flag, request, user, now, clusterId: null);
+                decision.PolicyVersions = await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(flag, request.ConfirmedCategories), ct);
                 db.Add(decision);
                 await db.SaveChangesAsync(ct);
                 await UpdateCountersAsync(db, [flag], request.Verdict, ct);
@@ -121,6 +147,11 @@ public sealed class FlagDecisionService(
             return refused;
         }
 
+        if (held)
+        {
+            return new DecisionOutcome(true, $"{Summary(request, 1, 0, null).TrimEnd('.')}; held for a second review before it takes effect.", 1);
+        }
+
         return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
     }
 
@@ -134,24 +165,33 @@ public sealed class FlagDecisionService(
         var open = db.Set<Flag>().AsNoTracking().Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status));
         var eligible = await open
             .Where(f => f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id)
-            .Select(f => new { f.OrganizationId, f.ApplicationId, f.ApiKeyId })
+            .Select(f => new { f.Id, f.OrganizationId, f.ApplicationId, f.ApiKeyId })
             .ToListAsync(cancellationToken);
         var heldByOthers = await open.CountAsync(f => f.LeaseOwner != null && f.LeaseOwner != user.Id && f.LeaseExpiresAt >= now, cancellationToken);
+        var ids = eligible.Select(f => f.Id).ToList();
+        var seen = await SeenByAsync(db, user, ids, cancellationToken);
         return new ClusterPreview(
             clusterId,
             eligible.Count,
             eligible.Select(f => f.OrganizationId).Distinct().Count(),
             eligible.Select(f => f.ApplicationId).Distinct().Count(),
             eligible.Select(f => f.ApiKeyId).Distinct().Count(),
-            heldByOthers);
+            heldByOthers)
+        {
+            MemberIds = ids,
+            Seen = seen.Count,
+        };
     }
 
-    /// <summary>Decides every open member of a cluster that nobody else holds, in one transaction:
-    /// one decision (with labels) per flag, enforcement per distinct target.</summary>
-    public async Task<DecisionOutcome> DecideClusterAsync(StaffUser user, TriageRights rights, long clusterId, DecideFlagRequest request, CancellationToken cancellationToken)
+    /// <summary>Decides exactly the members of <paramref name="preview"/> (the set the reviewer confirmed)
+    /// that are still open and free, in one transaction: one decision per flag, enforcement per distinct
+    /// target. Members that joined the cluster after the preview stay open for review. Only members
+    /// the reviewer opened are labelled; the others carry the decision but stay out of precision.</summary>
+    public async Task<DecisionOutcome> DecideClusterAsync(StaffUser user, TriageRights rights, ClusterPreview preview, DecideFlagRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(rights);
+        ArgumentNullException.ThrowIfNull(preview);
         ArgumentNullException.ThrowIfNull(request);
         if (!rights.CanDecide)
         {
@@ -161,6 +201,13 @@ public sealed class FlagDecisionService(
         if (Validate(request) is { } invalid)
         {
             return new DecisionOutcome(false, invalid);
+        }
+
+        var clusterId = preview.ClusterId;
+        var confirmedIds = preview.MemberIds.Distinct().ToList();
+        if (confirmedIds.Count == 0)
+        {
+            return new DecisionOutcome(false, "The preview holds no flag to decide.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -178,16 +225,16 @@ public sealed class FlagDecisionService(
         var refused = await db.InTransactionAsync<DecisionOutcome?>(
             async ct =>
             {
-                // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
+                // Claim the previewed members that are still free (one conditional UPDATE), then decide exactly the claimed ones.
                 await db.Set<Flag>()
-                    .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .Where(f => confirmedIds.Contains(f.Id) && f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), ct);
                 flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
-                    .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
+                    .Where(f => confirmedIds.Contains(f.Id) && f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
                     .ToListAsync(ct);
                 if (flags.Count == 0)
                 {
-                    return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+                    return new DecisionOutcome(false, "No flag of the preview is still available to decide (all decided or held by others).");
                 }
 
                 // The members the reviewer was shown (the panel's first rows) count against today's
@@ -199,8 +246,22 @@ public sealed class FlagDecisionService(
                 }
 
                 var ids = flags.Select(f => f.Id).ToList();
+                var seen = await SeenByAsync(db, user, ids, ct);
                 await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, ct);
-                var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
+                var decisions = new List<FlagDecision>(flags.Count);
+                foreach (var f in flags)
+                {
+                    var decision = NewDecision(f, request, user, now, clusterId);
+                    decision.PolicyVersions = await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(f, request.ConfirmedCategories), ct);
+                    if (!seen.Contains(f.Id))
+                    {
+                        decision.SeenByDecider = false;
+                        decision.Labels = [];
+                    }
+
+                    decisions.Add(decision);
+                }
+
                 db.AddRange(decisions);
                 await db.SaveChangesAsync(ct);
                 await UpdateCountersAsync(db, flags, request.Verdict, ct);
@@ -208,9 +269,9 @@ public sealed class FlagDecisionService(
                     request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
                     "FlagCluster",
                     Id(clusterId),
-                    $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
+                    $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId} ({seen.Count} seen and labelled); action {request.Action}",
                     request.Reason,
-                    AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), ct);
+                    AfterJson: JsonSerializer.Serialize(new { flags = ids, seen, previewed = confirmedIds, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), ct);
                 await strikes.RecordForDecisionsAsync(db, decisions, flags, user, ct);
                 actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, ct);
                 incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, ct, clusterId);
@@ -223,7 +284,22 @@ public sealed class FlagDecisionService(
             return refused;
         }
 
-        return new DecisionOutcome(true, Summary(request, flags.Count, actions, incidentId), flags.Count, actions, incidentId);
+        var skipped = confirmedIds.Count - flags.Count;
+        var message = Summary(request, flags.Count, actions, incidentId)
+            + (skipped > 0 ? $" {skipped} previewed flag(s) were taken or decided meanwhile and left out." : "");
+        return new DecisionOutcome(true, message, flags.Count, actions, incidentId);
+    }
+
+    /// <summary>Which of <paramref name="flagIds"/> <paramref name="user"/> opened (the audited "flag.opened" of the triage page).</summary>
+    private static async Task<HashSet<long>> SeenByAsync(AppDbContext db, StaffUser user, IReadOnlyCollection<long> flagIds, CancellationToken cancellationToken)
+    {
+        var targets = flagIds.Select(Id).ToList();
+        var opened = await db.Set<AuditEvent>().AsNoTracking()
+            .Where(e => e.TargetType == "Flag" && targets.Contains(e.TargetId) && e.ActorId == user.Id && e.Kind == "flag.opened")
+            .Select(e => e.TargetId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return opened.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToHashSet();
     }
 
     /// <summary>TP/FP for every category the classifier flagged, FN for confirmed categories it missed.

@@ -34,6 +34,12 @@ public sealed record FlagDetails(
     string? AssignedToName,
     IReadOnlyList<DecisionView> Decisions)
 {
+    /// <summary>The clause and text of each policy version the decisions cite.</summary>
+    public IReadOnlyList<ReviewConsole.Features.Quality.PolicyVersionView> DecisionPolicies { get; init; } = [];
+
+    /// <summary>How the priority was computed (null for flags stored before breakdowns existed).</summary>
+    public ReviewConsole.Features.Flags.Ingestion.PriorityBreakdown? PriorityBreakdown { get; init; }
+
     /// <summary>Categories the classifier flagged (drive blurring and the default confirmed set).</summary>
     public IEnumerable<string> FlaggedCategories => Scores.Where(s => s.Flagged).Select(s => s.Category);
 }
@@ -61,7 +67,8 @@ public sealed record ActorPanel(
     IReadOnlyList<DecisionView> PriorDecisions,
     IReadOnlyList<OpenEnforcementView> OpenEnforcement);
 
-public sealed record DecisionView(long Id, long FlagId, Verdict Verdict, string ConfirmedCategories, DecisionAction Action, string PolicyClause, string Reason, string DecidedByName, DateTimeOffset DecidedAt);
+/// <summary>A decision as history shows it; <see cref="PolicyVersions"/> is the <c>key@version</c> stamp it was made under.</summary>
+public sealed record DecisionView(long Id, long FlagId, Verdict Verdict, string ConfirmedCategories, DecisionAction Action, string PolicyClause, string Reason, string DecidedByName, DateTimeOffset DecidedAt, string PolicyVersions = "", bool SeenByDecider = true);
 
 public sealed record OpenEnforcementView(long Id, EnforcementKind Kind, EnforcementState State, EnforcementTargetType TargetType, long TargetId, DateTimeOffset RequestedAt, string RequestedBy);
 

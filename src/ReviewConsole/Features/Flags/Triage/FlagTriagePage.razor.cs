@@ -501,7 +501,7 @@ public sealed partial class FlagTriagePage
         busy = true;
         try
         {
-            var outcome = await Decisions.DecideClusterAsync(user, rights, details.Cluster.Id, Request(), cts.Token);
+            var outcome = await Decisions.DecideClusterAsync(user, rights, clusterPreview, Request(), cts.Token);
             await LoadAsync();
             Show(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
         }

@@ -9,12 +9,14 @@ using ReviewConsole.Data.Identity;
 using ReviewConsole.Data.Policies;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Wellness;
+using ReviewConsole.Features.Flags.Ingestion;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
 
 /// <summary>Reads for the triage view (flag, policy, actor history, cluster) and the audited reveal.</summary>
-public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, WellnessService wellness, TimeProvider clock, IOptions<FlagsTriageOptions> options)
+public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory, WellnessService wellness, TimeProvider clock, IOptions<FlagsTriageOptions> options)
 {
     /// <summary>How many of a cluster's members the panel lists (and a cluster decision counts as shown).</summary>
     public const int ClusterMembersShown = 50;
@@ -70,10 +72,11 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
 
         var decisions = await db.Set<FlagDecision>().AsNoTracking().Where(d => d.FlagId == flagId)
             .OrderByDescending(d => d.DecidedAt)
-            .Select(d => new DecisionView(d.Id, d.FlagId, d.Verdict, d.ConfirmedCategories, d.Action, d.PolicyClause, d.Reason, d.DecidedByName, d.DecidedAt))
+            .Select(d => new DecisionView(d.Id, d.FlagId, d.Verdict, d.ConfirmedCategories, d.Action, d.PolicyClause, d.Reason, d.DecidedByName, d.DecidedAt, d.PolicyVersions, d.SeenByDecider))
             .ToListAsync(cancellationToken);
+        var decisionPolicies = await PolicyVersionStamp.ResolveAsync(db, decisions.Select(d => d.PolicyVersions), cancellationToken);
 
-        return new FlagDetails(
+        var details = new FlagDetails(
             flag.Id,
             flag.UpstreamId,
             flag.Status,
@@ -92,7 +95,22 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
             flag.ClusterId is { } clusterId ? await ClusterAsync(db, clusterId, cancellationToken) : null,
             lease,
             assignedTo,
-            decisions);
+            decisions)
+        {
+            DecisionPolicies = decisionPolicies,
+            PriorityBreakdown = PriorityCalculator.FromJson(flag.PriorityBreakdownJson),
+        };
+
+        // Review quality: a golden item or a second review is shown as a new flag held by the viewer.
+        return await BlindTriageView.ApplyAsync(db, viewer, flag, details, now, cancellationToken);
+    }
+
+    /// <summary>The stored breakdown of one flag's priority (the queue reads it on demand).</summary>
+    public async Task<PriorityBreakdown?> PriorityBreakdownAsync(long flagId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var json = await db.Set<Flag>().AsNoTracking().Where(f => f.Id == flagId).Select(f => f.PriorityBreakdownJson).SingleOrDefaultAsync(cancellationToken);
+        return PriorityCalculator.FromJson(json);
     }
 
     /// <summary>Counts an open of the flag's full text against <paramref name="viewer"/>'s daily

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Quality;
+using ReviewConsole.Features.Flags.Triage;
+using ReviewConsole.Infrastructure.Identity;
+
+namespace ReviewConsole.Features.Quality;
+
+/// <summary>
+/// What the triage page shows a reviewer who holds a golden item or a second review: the flag as
+/// if it were new and theirs — no decision history, no status, no strike or enforcement that the
+/// earlier decision caused, the cluster listing it as open. The reviewer cannot tell a known-answer
+/// item from live work, and a second reviewer cannot see the first answer.
+/// </summary>
+public static class BlindTriageView
+{
+    public static async Task<FlagDetails> ApplyAsync(AppDbContext db, StaffUser viewer, Flag flag, FlagDetails details, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(flag);
+        ArgumentNullException.ThrowIfNull(details);
+        DateTimeOffset leaseUntil;
+        DateTimeOffset slaDue;
+        if (flag.Status == FlagStatus.InDoubleReview)
+        {
+            if (await DoubleReviewService.HeldSecondReviewAsync(db, viewer.Id, flag.Id, now, cancellationToken) is null)
+            {
+                return details;
+            }
+
+            leaseUntil = flag.LeaseExpiresAt!.Value;
+            slaDue = flag.SlaDueAt;
+        }
+        else if (flag.Status == FlagStatus.Decided && await GoldenSetService.OpenAttemptAsync(db, viewer.Id, flag.Id, cancellationToken) is { } attempt && attempt.ExpiresAt > now)
+        {
+            leaseUntil = attempt.ExpiresAt;
+            // The review window as it was when the flag was live, counted from when it was served.
+            slaDue = attempt.AssignedAt + (flag.SlaDueAt - flag.CreatedAt);
+        }
+        else
+        {
+            return details;
+        }
+
+        var decisionIds = await db.Set<FlagDecision>().AsNoTracking().Where(d => d.FlagId == flag.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+        var reasonIds = decisionIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var ownViolations = await db.Set<FlagDecision>().CountAsync(d => d.FlagId == flag.Id && d.Verdict == Verdict.Violation, cancellationToken);
+        var causedActions = await db.Set<EnforcementAction>().AsNoTracking()
+            .Where(a => a.Reason == EnforcementReason.Decision && a.ReasonId != null && reasonIds.Contains(a.ReasonId))
+            .Select(a => a.Id)
+            .ToListAsync(cancellationToken);
+        var actor = details.Actor with
+        {
+            Strikes = Math.Max(0, details.Actor.Strikes - ownViolations),
+            OpenEnforcement = details.Actor.OpenEnforcement.Where(a => !causedActions.Contains(a.Id)).ToList(),
+        };
+        var cluster = details.Cluster is null ? null : details.Cluster with
+        {
+            Members = details.Cluster.Members.Select(m => m.Id == flag.Id ? m with { Status = FlagStatus.New } : m).ToList(),
+            OpenMembers = details.Cluster.OpenMembers + (details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
+        };
+        return details with
+        {
+            Status = FlagStatus.New,
+            SlaDueAt = slaDue,
+            Sla = slaDue <= now ? SlaState.Breached : SlaState.Ok,
+            Lease = new LeaseView(viewer.Id, viewer.Name, leaseUntil, HeldByMe: true, HeldByOther: false),
+            AssignedToName = null,
+            Decisions = [],
+            DecisionPolicies = [],
+            Actor = actor,
+            Cluster = cluster,
+        };
+    }
+}
