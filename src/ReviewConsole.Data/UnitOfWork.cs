@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -15,23 +14,37 @@ namespace ReviewConsole.Data;
 /// </summary>
 public static class UnitOfWork
 {
+    public static Task<T> InTransactionAsync<T>(
+        this DbContext db,
+        Func<CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken = default)
+        => db.InTransactionAsync(work, static _ => true, cancellationToken);
+
+    /// <summary>Runs the unit and commits only when <paramref name="commitWhen"/> accepts its
+    /// result; otherwise everything the unit wrote is rolled back and the result returned (a
+    /// refused decision after a partial write, say). Joined to an outer unit, a refusal throws,
+    /// since the outer unit could otherwise commit half of it.</summary>
     public static async Task<T> InTransactionAsync<T>(
         this DbContext db,
         Func<CancellationToken, Task<T>> work,
-        CancellationToken cancellationToken = default,
-        IsolationLevel? isolationLevel = null)
+        Func<T, bool> commitWhen,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(commitWhen);
         if (db.Database.CurrentTransaction is not null)
         {
-            return await work(cancellationToken);
+            var joined = await work(cancellationToken);
+            return commitWhen(joined)
+                ? joined
+                : throw new InvalidOperationException("A unit of work joined to an outer transaction refused to commit; the outer unit must not commit either.");
         }
 
         var attempt = 0;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
-            (db, work, isolationLevel),
+            (work, commitWhen),
             async (context, state, token) =>
             {
                 if (attempt++ > 0)
@@ -39,11 +52,17 @@ public static class UnitOfWork
                     context.ChangeTracker.Clear();
                 }
 
-                await using var transaction = state.isolationLevel is { } level
-                    ? await context.Database.BeginTransactionAsync(level, token)
-                    : await context.Database.BeginTransactionAsync(token);
+                await using var transaction = await context.Database.BeginTransactionAsync(token);
                 var result = await state.work(token);
-                await transaction.CommitAsync(token);
+                if (state.commitWhen(result))
+                {
+                    await transaction.CommitAsync(token);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(token);
+                }
+
                 return result;
             },
             verifySucceeded: null,
@@ -53,8 +72,7 @@ public static class UnitOfWork
     public static Task InTransactionAsync(
         this DbContext db,
         Func<CancellationToken, Task> work,
-        CancellationToken cancellationToken = default,
-        IsolationLevel? isolationLevel = null)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         return db.InTransactionAsync<bool>(
@@ -63,7 +81,6 @@ public static class UnitOfWork
                 await work(token);
                 return true;
             },
-            cancellationToken,
-            isolationLevel);
+            cancellationToken);
     }
 }

@@ -18,6 +18,7 @@ using ReviewConsole.Infrastructure.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTransportSecurity();
 builder.AddDatabase();
 builder.AddIdentityAndAccess();
 builder.AddBackgroundJobs();
@@ -41,6 +42,7 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await app.SeedIdentityAsync();
 
+app.UseTransportSecurity();
 app.UseWebShell();
 app.MapHealth();
 app.MapBackgroundJobs();

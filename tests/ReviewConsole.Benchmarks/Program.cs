@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using ReviewConsole.Benchmarks.Flags;
 
-BenchmarkSwitcher.FromAssembly(typeof(ReviewConsole.Benchmarks.Flags.FlagQueueBenchmarks).Assembly).Run(args);
+// `intake` runs the end-to-end intake throughput benchmark (publish, start, post, baseline); anything
+// else goes to BenchmarkDotNet (e.g. `--filter '*FlagQueueBenchmarks*'`).
+if (args.Length > 0 && args[0] == "intake")
+{
+    return await IntakeThroughput.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(FlagQueueBenchmarks).Assembly).Run(args);
+return 0;

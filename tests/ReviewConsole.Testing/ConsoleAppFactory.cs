@@ -50,6 +50,8 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             // limits have their own tests (Security/RateLimitingTests), which set them low.
             ["Security:SignInPermitsPerMinute"] = "10000",
             ["Security:ApiPermitsPerMinute"] = "1000000",
+            ["Security:ApiUnauthenticatedPermitsPerMinute"] = "1000000",
+            ["Security:ExportsPerMinute"] = "10000",
         };
     }
 
@@ -61,6 +63,9 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
     /// <summary>A fake clock for the app, when a test needs to move time.</summary>
     public FakeTimeProvider? Clock { get; set; }
 
+    /// <summary>The host environment; by default Development on Kestrel (browsers) and Testing otherwise.</summary>
+    public string? EnvironmentName { get; set; }
+
     /// <summary>Starts the app on a free loopback port (real HTTP, for browsers) and returns its base address.</summary>
     public Uri StartKestrel()
     {
@@ -71,10 +76,24 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
         return new Uri(addresses.Addresses.First());
     }
 
+    /// <summary>
+    /// Starts the app on Kestrel with the endpoints the app's own configuration gives it (the
+    /// <c>urls</c> setting, <c>Kestrel:*</c> keys, certificates), as a deployed app would, and
+    /// returns every address it listens on.
+    /// </summary>
+    public IReadOnlyList<Uri> StartKestrelFromConfiguration()
+    {
+        kestrel = true;
+        UseKestrel();
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return addresses.Addresses.Select(a => new Uri(a)).ToList();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseEnvironment(kestrel ? "Development" : "Testing");
+        builder.UseEnvironment(EnvironmentName ?? (kestrel ? "Development" : "Testing"));
 
         // Host settings, not ConfigureAppConfiguration: Program reads the provider and connection
         // string from builder.Configuration before Build(), and only host settings (handed to Main

@@ -94,6 +94,22 @@ public sealed class TestDatabase : IDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Drops the audit trail's append-only triggers, as a tamperer with DDL rights would
+    /// have to before editing audit rows (tests of what the verification then finds).</summary>
+    public async Task DropAuditTriggersAsync()
+    {
+        var statements = Provider switch
+        {
+            DatabaseProvider.Sqlite => [ReviewConsole.Data.Audit.AuditAppendOnlyTriggers.SqliteDrop],
+            DatabaseProvider.Postgres => [ReviewConsole.Data.Audit.AuditAppendOnlyTriggers.PostgresDrop],
+            _ => ReviewConsole.Data.Audit.AuditAppendOnlyTriggers.SqlServerDrop,
+        };
+        foreach (var statement in statements)
+        {
+            await ExecuteRawAsync(statement);
+        }
+    }
+
     public void Dispose()
     {
         if (serverDatabaseName is not null)

@@ -201,11 +201,17 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("int");
+
                     b.Property<long?>("MonthlyTokenQuota")
                         .HasColumnType("bigint");
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("PilotEndUserCap")
+                        .HasColumnType("int");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
@@ -262,6 +268,25 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -308,6 +333,53 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("EndUsers")
+                        .HasColumnType("int");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Day");
+
+                    b.ToTable("KeyUsageDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Actors.Organization", b =>
                 {
                     b.Property<long>("Id")
@@ -315,6 +387,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("int");
 
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
@@ -330,6 +405,25 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<bool>("IsHighProfile")
                         .HasColumnType("bit");
+
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("int");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -528,6 +622,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("CheckedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("CheckpointSignature")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<long>("EventsCheckedLastRun")
                         .HasColumnType("bigint");
 
@@ -709,6 +807,13 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("NoticeOptOutReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<bool>("NoticeQueued")
+                        .HasColumnType("bit");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
@@ -792,6 +897,136 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("EnforcementAction");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("EnforcementActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RelatedActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnforcementActionId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Id");
+
+                    b.ToTable("Notice");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.NoticeTemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("NoticeTemplateVersion");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1L,
+                            Body = "Hello {{organization_name}},\n\nWe have applied the following enforcement action to {{target}} under our usage policy ({{policy_clause}}), effective {{effective_at}}:\n\n{{action}}\n\n{{note}}\n\nYou may appeal this decision until {{appeal_deadline}} by sending an appeal with reference {{appeal_reference}}.\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "sanction-applied",
+                            Name = "Sanction applied",
+                            Subject = "Enforcement action on your account: {{action}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2L,
+                            Body = "Hello {{organization_name}},\n\n{{action}} applies to {{target}} from {{effective_at}} until {{expires_at}} under {{policy_clause}}.\n\n{{note}}\n\nAppeal reference: {{appeal_reference}} (appeals accepted until {{appeal_deadline}}).\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "time-bounded-sanction",
+                            Name = "Time-bounded sanction",
+                            Subject = "Temporary restriction on your account until {{expires_at}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3L,
+                            Body = "Hello {{organization_name}},\n\nWe reviewed recent traffic from your organization ({{organization_id}}) and found content that violates our usage policy ({{policy_clause}}).\n\n{{note}}\n\nRepeated violations lead to rate limits, key revocation or suspension.\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "warning",
+                            Name = "Warning",
+                            Subject = "Usage policy warning for {{organization_name}}",
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Enforcement.SanctionProposal", b =>
@@ -1112,6 +1347,8 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1120,7 +1357,11 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1176,6 +1417,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("int");
+
                     b.Property<long>("SimHash")
                         .HasColumnType("bigint");
 
@@ -1189,24 +1433,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("SimHash");
 
                     b.ToTable("FlagCluster");
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.Property<int>("Band")
-                        .HasColumnType("int");
-
-                    b.Property<int>("Value")
-                        .HasColumnType("int");
-
-                    b.Property<long>("ClusterId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Band", "Value", "ClusterId");
-
-                    b.HasIndex("ClusterId");
-
-                    b.ToTable("FlagClusterBand");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
@@ -1246,6 +1472,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1269,7 +1498,36 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("FlagId", "DecidedAt");
 
+                    b.HasIndex("OrganizationId", "DecidedAt");
+
                     b.ToTable("FlagDecision");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("WatermarkAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FlagJobLease");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "refresh-flag-priority"
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.IngestionError", b =>
@@ -1517,6 +1775,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Severity")
                         .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<string>("SeverityAtResolution")
                         .HasMaxLength(10)
                         .HasColumnType("nvarchar(10)");
 
@@ -1888,6 +2150,38 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("Retrospective");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FirstContributedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RetrospectiveAuthor");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategory", b =>
@@ -2632,6 +2926,58 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("GuidelineCategoryVersion");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.UseCases.ResearchCreditAccount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ExhaustedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("GrantActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<decimal>("GrantedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<long>("SubmissionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UsedTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("UsedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("GrantActionId")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionId");
+
+                    b.ToTable("ResearchCreditAccount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.UseCases.UseCaseDecision", b =>
                 {
                     b.Property<long>("Id")
@@ -2908,6 +3254,27 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2920,8 +3287,17 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("BreakSnoozedUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<bool>("Grayscale")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("StretchStartedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("UnblurredCategories")
                         .IsRequired()
@@ -3015,6 +3391,15 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Actors.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Appeals.Appeal", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Enforcement.EnforcementAction", null)
@@ -3023,6 +3408,15 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ReviewConsole.Data.Actors.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
                     b.HasOne("ReviewConsole.Data.Actors.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -3098,15 +3492,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
-                        .WithMany()
-                        .HasForeignKey("ClusterId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
@@ -3171,6 +3556,15 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Incidents.Retrospective", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
                         .WithMany()

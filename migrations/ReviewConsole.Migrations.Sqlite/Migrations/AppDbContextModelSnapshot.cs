@@ -187,10 +187,16 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("MonthlyTokenQuota")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PilotEndUserCap")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Prefix")
@@ -246,6 +252,25 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -292,10 +317,58 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EndUsers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Day");
+
+                    b.ToTable("KeyUsageDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Actors.Organization", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConfirmedViolations")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ContactEmail")
@@ -311,6 +384,25 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsHighProfile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitTpm")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
@@ -506,6 +598,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long?>("CheckedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CheckpointSignature")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("EventsCheckedLastRun")
                         .HasColumnType("INTEGER");
 
@@ -683,6 +779,13 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NoticeOptOutReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NoticeQueued")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
@@ -766,6 +869,132 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("EnforcementAction");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EnforcementActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RelatedActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnforcementActionId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Id");
+
+                    b.ToTable("Notice");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.NoticeTemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("NoticeTemplateVersion");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1L,
+                            Body = "Hello {{organization_name}},\n\nWe have applied the following enforcement action to {{target}} under our usage policy ({{policy_clause}}), effective {{effective_at}}:\n\n{{action}}\n\n{{note}}\n\nYou may appeal this decision until {{appeal_deadline}} by sending an appeal with reference {{appeal_reference}}.\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "sanction-applied",
+                            Name = "Sanction applied",
+                            Subject = "Enforcement action on your account: {{action}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2L,
+                            Body = "Hello {{organization_name}},\n\n{{action}} applies to {{target}} from {{effective_at}} until {{expires_at}} under {{policy_clause}}.\n\n{{note}}\n\nAppeal reference: {{appeal_reference}} (appeals accepted until {{appeal_deadline}}).\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "time-bounded-sanction",
+                            Name = "Time-bounded sanction",
+                            Subject = "Temporary restriction on your account until {{expires_at}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3L,
+                            Body = "Hello {{organization_name}},\n\nWe reviewed recent traffic from your organization ({{organization_id}}) and found content that violates our usage policy ({{policy_clause}}).\n\n{{note}}\n\nRepeated violations lead to rate limits, key revocation or suspension.\n\nThe Trust & Safety team",
+                            CreatedAt = 639028224000000000L,
+                            CreatedBy = "seed",
+                            Key = "warning",
+                            Name = "Warning",
+                            Subject = "Usage policy warning for {{organization_name}}",
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Enforcement.SanctionProposal", b =>
@@ -1078,6 +1307,8 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1086,7 +1317,11 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1138,6 +1373,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SimHash")
                         .HasColumnType("INTEGER");
 
@@ -1151,24 +1389,6 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("SimHash");
 
                     b.ToTable("FlagCluster");
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.Property<int>("Band")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Value")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ClusterId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Band", "Value", "ClusterId");
-
-                    b.HasIndex("ClusterId");
-
-                    b.ToTable("FlagClusterBand");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
@@ -1206,6 +1426,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<long>("FlagId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PolicyClause")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1229,7 +1452,36 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("FlagId", "DecidedAt");
 
+                    b.HasIndex("OrganizationId", "DecidedAt");
+
                     b.ToTable("FlagDecision");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WatermarkAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FlagJobLease");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "refresh-flag-priority"
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.IngestionError", b =>
@@ -1470,6 +1722,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Severity")
                         .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SeverityAtResolution")
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
@@ -1827,6 +2083,36 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Retrospective");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstContributedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RetrospectiveAuthor");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategory", b =>
@@ -2563,6 +2849,56 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("GuidelineCategoryVersion");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.UseCases.ResearchCreditAccount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExhaustedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("GrantedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubmissionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UsedTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("UsedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("GrantActionId")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionId");
+
+                    b.ToTable("ResearchCreditAccount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.UseCases.UseCaseDecision", b =>
                 {
                     b.Property<long>("Id")
@@ -2831,6 +3167,27 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2843,7 +3200,16 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BreakSnoozedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Grayscale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastActivityAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StretchStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("UnblurredCategories")
@@ -2938,6 +3304,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Actors.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Appeals.Appeal", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Enforcement.EnforcementAction", null)
@@ -2946,6 +3321,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ReviewConsole.Data.Actors.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
                     b.HasOne("ReviewConsole.Data.Actors.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -3021,15 +3405,6 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
-                        .WithMany()
-                        .HasForeignKey("ClusterId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
@@ -3094,6 +3469,15 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Incidents.Retrospective", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
                         .WithMany()

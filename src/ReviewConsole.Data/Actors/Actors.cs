@@ -34,6 +34,23 @@ public class Organization
 
     public DateTimeOffset? StatusChangedAt { get; set; }
 
+    /// <summary>Violation decisions on this organization's flags, kept up to date by the decision
+    /// that adds one (a counter on write, so the triage actor panel never counts decisions).</summary>
+    public int ConfirmedViolations { get; set; }
+    /// <summary>Limits set at this level (by an approval or a sanction); keys created later start
+    /// from them (application first, then organization). Null = none set here.</summary>
+    public int? LimitRpm { get; set; }
+
+    public int? LimitTpm { get; set; }
+
+    public long? LimitMonthlyTokenQuota { get; set; }
+
+    public int? LimitMaxOutputTokens { get; set; }
+
+    public string? LimitAllowedModels { get; set; }
+
+    public int? LimitPilotEndUserCap { get; set; }
+
     public List<Application> Applications { get; set; } = [];
 }
 
@@ -54,6 +71,20 @@ public class Application
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? StatusChangedAt { get; set; }
+
+    /// <summary>Limits set at this level (by an approval or a sanction); keys created later start
+    /// from them (application first, then organization). Null = none set here.</summary>
+    public int? LimitRpm { get; set; }
+
+    public int? LimitTpm { get; set; }
+
+    public long? LimitMonthlyTokenQuota { get; set; }
+
+    public int? LimitMaxOutputTokens { get; set; }
+
+    public string? LimitAllowedModels { get; set; }
+
+    public int? LimitPilotEndUserCap { get; set; }
 
     public List<ApiKey> Keys { get; set; } = [];
 }
@@ -90,6 +121,12 @@ public class ApiKey
     /// <summary>Comma-separated model names the key may use; null = all.</summary>
     public string? AllowedModels { get; set; }
 
+    /// <summary>Longest completion (in tokens) one request may ask for; null = the model's own limit.</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Staged access: the most distinct end users the key's app may serve; null = no cap.</summary>
+    public int? PilotEndUserCap { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? StatusChangedAt { get; set; }
@@ -110,4 +147,31 @@ public class KeyRegistryHead
     public int Id { get; set; }
 
     public long Version { get; set; }
+}
+
+/// <summary>One key's usage on one UTC day as the platform reported it (push API or CSV import).
+/// Unique per (key, day): a repeated report replaces the day's figures, so re-sending is harmless.</summary>
+public class KeyUsageDay
+{
+    public long Id { get; set; }
+
+    public long ApiKeyId { get; set; }
+
+    public long ApplicationId { get; set; }
+
+    public long OrganizationId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public long Tokens { get; set; }
+
+    public long Requests { get; set; }
+
+    /// <summary>Distinct end users the key served that day, when the platform reports it (pilot caps).</summary>
+    public int? EndUsers { get; set; }
+
+    public DateTimeOffset ReportedAt { get; set; }
+
+    /// <summary>Who reported it: an API token name or the staff member who imported a file.</summary>
+    public string ReportedBy { get; set; } = "";
 }

@@ -13,6 +13,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(o => o.ContactEmail).HasMaxLength(256);
         builder.HasIndex(o => o.Name);
+        builder.Property(o => o.LimitAllowedModels).HasMaxLength(1000);
     }
 }
 
@@ -25,6 +26,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         builder.Property(a => a.Name).HasMaxLength(200);
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         builder.HasOne(a => a.Organization).WithMany(o => o.Applications).HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(a => a.LimitAllowedModels).HasMaxLength(1000);
     }
 }
 
@@ -50,5 +52,16 @@ internal sealed class KeyRegistryHeadConfiguration : IEntityTypeConfiguration<Ke
     {
         builder.Property(h => h.Id).ValueGeneratedNever();
         builder.HasData(new KeyRegistryHead { Id = KeyRegistryHead.SingletonId, Version = 0 });
+    }
+}
+
+internal sealed class KeyUsageDayConfiguration : IEntityTypeConfiguration<KeyUsageDay>
+{
+    public void Configure(EntityTypeBuilder<KeyUsageDay> builder)
+    {
+        builder.HasIndex(u => new { u.ApiKeyId, u.Day }).IsUnique();
+        builder.HasIndex(u => new { u.ApplicationId, u.Day });
+        builder.Property(u => u.ReportedBy).HasMaxLength(256);
+        builder.HasOne<ApiKey>().WithMany().HasForeignKey(u => u.ApiKeyId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -9,6 +9,7 @@ internal sealed class AuditChainStatusConfiguration : IEntityTypeConfiguration<A
     {
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.LastVerifiedHash).HasMaxLength(64).IsFixedLength();
+        builder.Property(s => s.CheckpointSignature).HasMaxLength(64);
         builder.Property(s => s.BrokenReason).HasMaxLength(1000);
         builder.HasData(new AuditChainStatus { Id = AuditChainStatus.SingletonId, LastVerifiedSequence = 0, LastVerifiedHash = AuditChainHead.GenesisHash });
     }

@@ -12,6 +12,15 @@ public enum EnforcementKind
     SetQuota,
     RestrictModelAccess,
     SendNotice,
+
+    /// <summary>Every registry limit at once (a use-case approval, a staged-access tier or halt).</summary>
+    SetLimits,
+
+    /// <summary>Puts keys' (and an app's or organization's) limits back as a snapshot held them.</summary>
+    RestoreLimits,
+
+    /// <summary>Research access: subsidized credits in the application's ledger.</summary>
+    GrantResearchCredits,
 }
 
 /// <summary>The outbox state machine: PendingApproval → Pending → InProgress → Succeeded |
@@ -134,4 +143,12 @@ public class EnforcementAction
 
     /// <summary>For a reversal: the action it undoes.</summary>
     public long? ReversesActionId { get; set; }
+
+    /// <summary>Why the decider chose not to notify the organization of this sanction; null = the
+    /// notice goes out when the sanction takes effect.</summary>
+    public string? NoticeOptOutReason { get; set; }
+
+    /// <summary>Set (on every action of the request group) by the transaction that queued the
+    /// group's notice, so concurrent finishes of one group queue it once.</summary>
+    public bool NoticeQueued { get; set; }
 }

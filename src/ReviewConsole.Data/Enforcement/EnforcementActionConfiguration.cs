@@ -33,5 +33,6 @@ internal sealed class EnforcementActionConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(a => new { a.TargetType, a.TargetId });
         builder.HasIndex(a => a.OrganizationId);
         builder.HasIndex(a => new { a.Reason, a.ReasonId });
+        builder.Property(a => a.NoticeOptOutReason).HasMaxLength(1000);
     }
 }

@@ -112,6 +112,10 @@ public class FlagCluster
 
     public int Size { get; set; }
 
+    /// <summary>Members not yet decided (New or Escalated), maintained by every writer that adds a
+    /// member or decides one (see FlagCounters in the host), so the triage page never counts them.</summary>
+    public int OpenCount { get; set; }
+
     public DateTimeOffset FirstSeenAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }
@@ -144,6 +148,10 @@ public class FlagDecision
     public long Id { get; set; }
 
     public long FlagId { get; set; }
+
+    /// <summary>The flag's organization, copied so an organization's prior decisions are one index
+    /// range (OrganizationId, DecidedAt) instead of a join over all its flags.</summary>
+    public long OrganizationId { get; set; }
 
     public Verdict Verdict { get; set; }
 
@@ -231,17 +239,21 @@ public class FeedCursor
 }
 
 /// <summary>
-/// One 8-bit band of a cluster's SimHash (locality-sensitive hashing). Two hashes within Hamming
-/// distance d &lt; 8 share at least one of their eight bands, so the candidate clusters of a new
-/// flag are found by an indexed equality lookup instead of a scan over every cluster.
+/// A lease that lets one node at a time run an intake job across the whole deployment (the priority
+/// refresh). Taken by an atomic conditional update (<c>WHERE ExpiresAt IS NULL OR ExpiresAt &lt; now</c>),
+/// renewed while the run lasts and released at its end; a node that dies leaves a lease that simply
+/// expires. <see cref="WatermarkAt"/> is the point in time the last completed run computed for, so the
+/// next run touches only what changed since.
 /// </summary>
-public class FlagClusterBand
+public class FlagJobLease
 {
-    public long ClusterId { get; set; }
+    public const string PriorityRefresh = "refresh-flag-priority";
 
-    /// <summary>0..7: which byte of the SimHash.</summary>
-    public int Band { get; set; }
+    public required string Name { get; set; }
 
-    /// <summary>The byte's value, 0..255.</summary>
-    public int Value { get; set; }
+    public string? Owner { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? WatermarkAt { get; set; }
 }

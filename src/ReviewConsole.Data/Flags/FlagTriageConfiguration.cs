@@ -10,5 +10,19 @@ internal sealed class FlagTriageConfiguration : IEntityTypeConfiguration<Flag>
     {
         // Next offers flags assigned to the reviewer first: an index lookup, not a scan.
         builder.HasIndex(f => new { f.AssignedTo, f.Status });
+        // A cluster's open members are counted (counters on write) and listed by this range.
+        builder.HasIndex(f => new { f.ClusterId, f.Status });
+        // The cluster panel's first members by priority: read in order, never sorted.
+        builder.HasIndex(f => new { f.ClusterId, f.Priority, f.Id });
+        // The dashboard's queue depths group the open flags by status and category from this
+        // covering index alone (open flags only, never the decided millions).
+        builder.HasIndex(f => new { f.Status, f.TopCategory, f.SlaDueAt, f.CreatedAt });
     }
+}
+
+/// <summary>The actor panel's prior decisions of an organization: newest first, one index range.</summary>
+internal sealed class FlagDecisionTriageConfiguration : IEntityTypeConfiguration<FlagDecision>
+{
+    public void Configure(EntityTypeBuilder<FlagDecision> builder) =>
+        builder.HasIndex(d => new { d.OrganizationId, d.DecidedAt });
 }

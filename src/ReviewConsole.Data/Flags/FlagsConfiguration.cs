@@ -115,12 +115,14 @@ internal sealed class FeedCursorConfiguration : IEntityTypeConfiguration<FeedCur
     }
 }
 
-internal sealed class FlagClusterBandConfiguration : IEntityTypeConfiguration<FlagClusterBand>
+internal sealed class FlagJobLeaseConfiguration : IEntityTypeConfiguration<FlagJobLease>
 {
-    public void Configure(EntityTypeBuilder<FlagClusterBand> builder)
+    public void Configure(EntityTypeBuilder<FlagJobLease> builder)
     {
-        builder.HasKey(b => new { b.Band, b.Value, b.ClusterId });
-        builder.HasOne<FlagCluster>().WithMany().HasForeignKey(b => b.ClusterId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(b => b.ClusterId);
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(100);
+        builder.Property(l => l.Owner).HasMaxLength(200);
+        // The row exists from the start, so taking the lease is always one conditional update.
+        builder.HasData(new FlagJobLease { Name = FlagJobLease.PriorityRefresh });
     }
 }

@@ -103,6 +103,10 @@ public class Incident
 
     public DateTimeOffset? RetrospectiveDoneAt { get; set; }
 
+    /// <summary>The severity when the incident was (last) resolved: a SEV1/SEV2 downgraded afterwards
+    /// still needs its approved retrospective to close.</summary>
+    public Severity? SeverityAtResolution { get; set; }
+
     /// <summary>Opened after the fact: the workflow timestamps were entered by hand.</summary>
     public bool Backfilled { get; set; }
 
@@ -300,6 +304,20 @@ public class Retrospective
     public DateTimeOffset? ApprovedAt { get; set; }
 
     public int Version { get; set; }
+}
+
+/// <summary>Someone who saved or submitted a retrospective. Authors cannot approve it.</summary>
+public class RetrospectiveAuthor
+{
+    public long Id { get; set; }
+
+    public long IncidentId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public string UserName { get; set; } = "";
+
+    public DateTimeOffset FirstContributedAt { get; set; }
 }
 
 public enum ActionItemStatus

@@ -11,6 +11,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.Property(i => i.Summary).HasMaxLength(4000);
         builder.Property(i => i.MisuseType).HasConversion<string>().HasMaxLength(40);
         builder.Property(i => i.Severity).HasConversion<string>().HasMaxLength(10);
+        builder.Property(i => i.SeverityAtResolution).HasConversion<string>().HasMaxLength(10);
         builder.Property(i => i.HarmLevel).HasConversion<string>().HasMaxLength(20);
         builder.Property(i => i.Reversibility).HasConversion<string>().HasMaxLength(30);
         builder.Property(i => i.DetectionSource).HasConversion<string>().HasMaxLength(30);
@@ -101,6 +102,17 @@ internal sealed class RetrospectiveConfiguration : IEntityTypeConfiguration<Retr
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne<Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.IncidentId).IsUnique();
+    }
+}
+
+internal sealed class RetrospectiveAuthorConfiguration : IEntityTypeConfiguration<RetrospectiveAuthor>
+{
+    public void Configure(EntityTypeBuilder<RetrospectiveAuthor> builder)
+    {
+        builder.Property(a => a.UserId).HasMaxLength(100);
+        builder.Property(a => a.UserName).HasMaxLength(256);
+        builder.HasIndex(a => new { a.IncidentId, a.UserId }).IsUnique();
+        builder.HasOne<Incident>().WithMany().HasForeignKey(a => a.IncidentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -30,6 +30,8 @@ public enum QueueReason
     Drift,
     NextTierProposed,
     FlagSpike,
+    CreditsExhausted,
+    PilotCapExceeded,
 }
 
 /// <summary>

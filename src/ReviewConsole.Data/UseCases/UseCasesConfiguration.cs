@@ -81,3 +81,16 @@ internal sealed class UseCaseDecisionConfiguration : IEntityTypeConfiguration<Us
         builder.HasIndex(d => new { d.SubmissionId, d.DecidedAt });
     }
 }
+
+internal sealed class ResearchCreditAccountConfiguration : IEntityTypeConfiguration<ResearchCreditAccount>
+{
+    public void Configure(EntityTypeBuilder<ResearchCreditAccount> builder)
+    {
+        builder.HasIndex(a => a.GrantActionId).IsUnique();
+        builder.HasIndex(a => a.SubmissionId);
+        builder.HasIndex(a => a.ApplicationId);
+        builder.Property(a => a.GrantedUsd).HasPrecision(18, 4);
+        builder.Property(a => a.UsedUsd).HasPrecision(18, 4);
+        builder.Ignore(a => a.RemainingUsd);
+    }
+}

@@ -23,6 +23,24 @@ public class ReviewerExposure
     public DateTimeOffset ExposedAt { get; set; }
 }
 
+/// <summary>
+/// How many flags of one category a reviewer was shown on one UTC day: the counter the exposure cap
+/// is enforced on. Every path that shows content raises it with a conditional update
+/// (<c>Count + n &lt;= cap</c>) in the transaction of its claim, so concurrent claims — other tabs,
+/// other nodes — can never take a reviewer past the cap.
+/// </summary>
+public class ReviewerExposureDay
+{
+    public required string ReviewerId { get; set; }
+
+    /// <summary>Midnight UTC of the day counted.</summary>
+    public DateTimeOffset Day { get; set; }
+
+    public required string Category { get; set; }
+
+    public int Count { get; set; }
+}
+
 /// <summary>A reviewer's own wellness settings, overriding the category defaults.</summary>
 public class WellnessPreference
 {
@@ -40,6 +58,16 @@ public class WellnessPreference
     /// <summary>Personal break reminder interval; null = the configured default.</summary>
     public int? BreakReminderMinutes { get; set; }
 
+    /// <summary>When the current stretch of continuous reviewing began (null = none), kept here so the
+    /// break reminder survives a reload or a new circuit.</summary>
+    public DateTimeOffset? StretchStartedAt { get; set; }
+
+    /// <summary>The reviewer's last triage activity, to tell a continuing stretch from a new one.</summary>
+    public DateTimeOffset? LastActivityAt { get; set; }
+
+    /// <summary>Reminders are snoozed until then.</summary>
+    public DateTimeOffset? BreakSnoozedUntil { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
@@ -53,6 +81,16 @@ internal sealed class ReviewerExposureConfiguration : IEntityTypeConfiguration<R
         builder.HasIndex(e => new { e.ReviewerId, e.FlagId, e.Category }).IsUnique();
         builder.HasIndex(e => new { e.ReviewerId, e.ExposedAt });
         builder.HasIndex(e => e.ExposedAt);
+    }
+}
+
+internal sealed class ReviewerExposureDayConfiguration : IEntityTypeConfiguration<ReviewerExposureDay>
+{
+    public void Configure(EntityTypeBuilder<ReviewerExposureDay> builder)
+    {
+        builder.HasKey(d => new { d.ReviewerId, d.Day, d.Category });
+        builder.Property(d => d.ReviewerId).HasMaxLength(100);
+        builder.Property(d => d.Category).HasMaxLength(100);
     }
 }
 

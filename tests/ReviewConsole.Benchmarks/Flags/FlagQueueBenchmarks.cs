@@ -56,7 +56,7 @@ public class FlagQueueBenchmarks : IDisposable
         var options = Options.Create(new FlagsTriageOptions());
         var wellness = new WellnessService(database.Factory, audit, clock, Options.Create(new WellnessOptions { DailyCapPerCategory = 100_000 }));
         claims = new FlagClaimService(database.Factory, audit, wellness, clock, options);
-        queue = new FlagQueueService(database.Factory, new FlagTriageService(database.Factory, audit, clock, options), audit, clock, options);
+        queue = new FlagQueueService(database.Factory, new FlagTriageService(database.Factory, audit, wellness, clock, options), audit, clock, options);
     }
 
     [GlobalCleanup]

@@ -20,16 +20,19 @@ public sealed class EnforcementApprovalBrowserTests(BrowserFixture fixture) : Br
     {
         var services = Fixture.App.Services;
         long orgId;
-        long actionId;
+        long actionId = 0;
         await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
         {
             var ids = await services.GetRequiredService<ActorRegistry>().EnsureAsync(db, new ActorRef("org_e2e_suspend", "app_e2e_suspend", "key_e2e_suspend"), default);
             orgId = ids.OrganizationId;
-            await using var tx = await db.Database.BeginTransactionAsync();
-            actionId = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, [orgId], EnforcementReason.Manual, null, "MU-9", "Coordinated campaign"),
-                new StaffUser("another-lead", "another.lead@demo.local"), default))[0].Id;
-            await tx.CommitAsync();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    actionId = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                        EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, [orgId], EnforcementReason.Manual, null, "MU-9", "Coordinated campaign"),
+                        new StaffUser("another-lead", "another.lead@demo.local"), default))[0].Id;
+                },
+                CancellationToken.None);
         }
 
         await SignInAsync(Lead.Email, DemoUsers.Password);

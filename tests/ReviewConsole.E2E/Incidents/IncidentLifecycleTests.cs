@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
@@ -78,12 +79,44 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
         await Page.GetByTestId("retro-preview-toggle").ClickAsync();
         await Page.GetByTestId("retro-submit").ClickAsync();
         await Expect(Page.GetByTestId("retro-status")).ToHaveTextAsync("InReview");
+
+        // The Lead who wrote it cannot approve it: review is a second Lead's.
+        await Page.GetByTestId("retro-approve").ClickAsync();
+        await Expect(Page.Locator(".mud-snackbar", new() { HasText = "not one of its authors" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("retro-status")).ToHaveTextAsync("InReview");
+
+        var reviewer = await SecondLeadAsync();
+        await Context.ClearCookiesAsync();
+        await SignInAsync(reviewer, SecondLeadPassword);
+        await ExpectPathAsync("dashboard");
+        await Page.GotoAsync($"incidents/{incidentId}");
+        await WaitForInteractiveAsync();
+        await Page.Locator(".mud-tab", new() { HasText = "Retrospective" }).ClickAsync();
         await Page.GetByTestId("retro-approve").ClickAsync();
         await Expect(Page.GetByTestId("retro-status")).ToHaveTextAsync("Approved");
 
         await Page.GetByTestId("transition-closed").ClickAsync();
         await Expect(Page.GetByTestId("incident-status")).ToContainTextAsync("Closed");
+        await Expect(Page.GetByTestId("closed-read-only")).ToBeVisibleAsync();
         Assert.Equal(0, dialogs);
+    }
+
+    private const string SecondLeadPassword = "Second-Lead-Review-2026!";
+
+    /// <summary>A second Lead (the demo has one), who reviews what the first one wrote.</summary>
+    private async Task<string> SecondLeadAsync()
+    {
+        const string email = "second-lead@e2e.local";
+        using var scope = Fixture.App.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ReviewConsole.Data.Identity.AppUser>>();
+        if (await users.FindByEmailAsync(email) is null)
+        {
+            var user = new ReviewConsole.Data.Identity.AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Second Lead" };
+            Assert.True((await users.CreateAsync(user, SecondLeadPassword)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, Roles.Lead)).Succeeded);
+        }
+
+        return email;
     }
 
     private async Task<long> InsertFlagAsync()

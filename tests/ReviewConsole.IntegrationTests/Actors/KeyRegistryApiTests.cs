@@ -45,10 +45,13 @@ public sealed class KeyRegistryApiTests : IDisposable
     private async Task RequestRevocationAsync(long keyId)
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        await factory.Services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [keyId], EnforcementReason.Manual, null, "MU-1", "test"), new StaffUser("u1", "reviewer"), default);
-        await tx.CommitAsync();
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                await factory.Services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                    EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [keyId], EnforcementReason.Manual, null, "MU-1", "test"), new StaffUser("u1", "reviewer"), default);
+            },
+            CancellationToken.None);
     }
 
     private static async Task<JsonElement> WaitForKeyAsync(HttpClient client, string keyId, string status)

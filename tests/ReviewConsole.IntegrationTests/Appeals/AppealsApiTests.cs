@@ -38,10 +38,14 @@ public sealed class AppealsApiTests : IDisposable
         var services = factory.Services;
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var ids = await services.GetRequiredService<ActorRegistry>().EnsureAsync(db, new ActorRef("org_" + suffix, "app_" + suffix, "key_" + suffix), default);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var action = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), new StaffUser("u1", "reviewer"), default))[0];
-        await tx.CommitAsync();
+        EnforcementAction action = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                action = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                    EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), new StaffUser("u1", "reviewer"), default))[0];
+            },
+            CancellationToken.None);
         await services.GetRequiredService<EnforcementExecutor>().RunAsync(action.Id, default);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await db.Set<EnforcementAction>().AsNoTracking().Where(a => a.Id == action.Id).Select(a => a.State).SingleAsync() != EnforcementState.Succeeded && DateTime.UtcNow < deadline)
@@ -97,6 +101,60 @@ public sealed class AppealsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, emptyText.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WithATokenBoundToNoOrganization_IsForbidden()
+    {
+        var (sanctionId, _) = await SanctionAsync("e");
+        using var unbound = await ClientAsync(null, ApiScopes.AppealsWrite);
+
+        var response = await unbound.PostAsJsonAsync(new Uri("/api/v1/appeals", UriKind.Relative), new { sanction_id = sanctionId, text = "Let us appeal anyone's sanction." });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Set<ReviewConsole.Data.Appeals.Appeal>().AnyAsync());
+    }
+
+    /// <summary>Usage in, key status and notices out, all over real HTTP.</summary>
+    [Fact]
+    public async Task UsageAndNotices_OverTheApi_ReachTheKeyStatusAndTheOrganization()
+    {
+        var (sanctionId, orgId) = await SanctionAsync("n");
+        using var feed = await ClientAsync(null, ApiScopes.UsageWrite, ApiScopes.KeysRead);
+        using var org = await ClientAsync(orgId, ApiScopes.NoticesRead);
+        using var unbound = await ClientAsync(null, ApiScopes.NoticesRead);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var bad = await feed.PostAsJsonAsync(new Uri("/api/v1/usage", UriKind.Relative), new { data = new object[] { new { key_id = "key_n", date = today, tokens = 5, requests = 1 }, new { key_id = "key_n", date = "yesterday", tokens = -1, requests = 1 } } });
+        var badBody = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        var good = await feed.PostAsJsonAsync(new Uri("/api/v1/usage", UriKind.Relative), new { data = new[] { new { key_id = "key_n", date = today, tokens = 4200, requests = 7 } } });
+        var again = await feed.PostAsJsonAsync(new Uri("/api/v1/usage", UriKind.Relative), new { data = new[] { new { key_id = "key_n", date = today, tokens = 4200, requests = 7 } } });
+        var status = await feed.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/keys/key_n", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var row = Assert.Single(badBody.GetProperty("rows").EnumerateArray());
+        Assert.Equal(1, row.GetProperty("index").GetInt32());
+        Assert.Equal(2, row.GetProperty("errors").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unchanged").GetInt32());
+        Assert.Equal(4200, status.GetProperty("tokens_used_this_month").GetInt64());
+        Assert.Equal("revoked", status.GetProperty("status").GetString());
+
+        // The revocation's notice is readable by its organization only.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement notices;
+        do
+        {
+            await factory.Services.GetRequiredService<SweepEnforcementOutboxJob>().ExecuteDueAsync(default);
+            notices = await org.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/notices", UriKind.Relative));
+        }
+        while (notices.GetProperty("data").GetArrayLength() == 0 && DateTime.UtcNow < deadline);
+
+        var notice = Assert.Single(notices.GetProperty("data").EnumerateArray());
+        Assert.Equal(sanctionId, notice.GetProperty("sanction_id").GetInt64());
+        Assert.Contains("API key revoked", notice.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unbound.GetAsync(new Uri("/api/v1/notices", UriKind.Relative))).StatusCode);
     }
 
     public void Dispose() => factory.Dispose();

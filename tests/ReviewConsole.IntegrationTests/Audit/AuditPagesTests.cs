@@ -95,8 +95,19 @@ public sealed class AuditPagesTests : IDisposable
     {
         using var auditor = await factory.CreateSignedInAsync(Roles.Auditor);
         using var admin = await factory.CreateSignedInAsync(Roles.Admin);
-        // Someone with database access, outside the app and its append-only guard.
-        Assert.Equal(1, await factory.Database.ExecuteRawAsync("UPDATE \"AuditEvent\" SET \"Summary\" = 'nobody signed in' WHERE \"Sequence\" = 1"));
+        // A clean verification first: the tampering happens after it, as it would in production.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var clean = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainJob>().VerifyAsync(fromStart: false, default);
+            Assert.Null(clean.FirstBrokenSequence);
+        }
+
+        // Someone with database access, outside the app and its guard: the database refuses the
+        // edit, so the tamperer drops its triggers first.
+        const string edit = "UPDATE \"AuditEvent\" SET \"Summary\" = 'nobody signed in' WHERE \"Sequence\" = 1";
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => factory.Database.ExecuteRawAsync(edit));
+        await factory.Database.DropAuditTriggersAsync();
+        Assert.Equal(1, await factory.Database.ExecuteRawAsync(edit));
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {

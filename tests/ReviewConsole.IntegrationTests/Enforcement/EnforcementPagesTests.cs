@@ -22,15 +22,14 @@ public sealed class EnforcementPagesTests : IDisposable
         var services = factory.Services;
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var ids = await services.GetRequiredService<ActorRegistry>().EnsureAsync(db, new ActorRef("org_pages", "app_pages", "key_pages_1"), default);
-        long sanctionId;
-        await using (var tx = await db.Database.BeginTransactionAsync())
+        var sanctionId = await db.InTransactionAsync(async ct =>
         {
-            sanctionId = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+            var id = (await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
                 EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-7 Spam", "Key used for spam"), new StaffUser("someone", "someone@demo.local"), default))[0].Id;
             await services.GetRequiredService<EnforcementService>().RequestAsync(db, new EnforcementRequest(
                 EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, [ids.OrganizationId], EnforcementReason.Manual, null, "MU-9", "Campaign"), new StaffUser("someone", "someone@demo.local"), default);
-            await tx.CommitAsync();
-        }
+            return id;
+        });
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await db.Set<EnforcementAction>().AsNoTracking().Where(a => a.Id == sanctionId).Select(a => a.State).SingleAsync() != EnforcementState.Succeeded && DateTime.UtcNow < deadline)
@@ -38,7 +37,7 @@ public sealed class EnforcementPagesTests : IDisposable
             await Task.Delay(100);
         }
 
-        var appeal = await services.GetRequiredService<AppealService>().FileAsync(new FileAppealRequest(sanctionId, "<script>alert('x')</script> We did nothing wrong.", null), AppealSource.Api, StaffUser.ForToken(1, "org"), null, default);
+        var appeal = await services.GetRequiredService<AppealService>().FileAsync(new FileAppealRequest(sanctionId, "<script>alert('x')</script> We did nothing wrong.", null), AppealSource.Api, StaffUser.ForToken(1, "org"), ids.OrganizationId, default);
         return (ids, sanctionId, appeal.Appeal!.Id);
     }
 

@@ -1,3 +1,4 @@
+using ReviewConsole.Data;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Enforcement;
@@ -31,10 +32,13 @@ internal static class EnforcementTestSupport
         for (var i = 0; i < count; i++)
         {
             var ids = await registry.EnsureAsync(db, new ActorRef($"org_{prefix}{i % 5}", $"app_{prefix}{i % 5}", $"key_{prefix}{i}"), default);
-            await using var tx = await db.Database.BeginTransactionAsync();
-            actions.AddRange(await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "fault test"), reviewer, default));
-            await tx.CommitAsync();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    actions.AddRange(await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(
+                        EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "fault test"), reviewer, default));
+                },
+                CancellationToken.None);
         }
 
         return actions;

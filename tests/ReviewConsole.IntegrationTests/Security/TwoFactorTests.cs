@@ -32,6 +32,31 @@ public sealed class TwoFactorTests : IDisposable
         Assert.Contains("two-factor-required", await setup.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("POST", "/admin/users")]
+    [InlineData("POST", "/jobs/recurring/trigger")]
+    [InlineData("PUT", "/admin/tokens")]
+    [InlineData("DELETE", "/dashboard")]
+    [InlineData("POST", "/audit/export.csv")]
+    public async Task PrivilegedUserWithout2fa_OutsideDemo_EveryMethodIsHeld(string method, string path)
+    {
+        UseRealMode();
+        using var client = await factory.CreateSignedInAsync(AdminEmail, AdminPassword);
+        // A valid antiforgery token (the setup page is reachable), so nothing but the rule refuses.
+        var setup = await client.GetStringAsync(new Uri(TwoFactorRequirement.SetupPath, UriKind.Relative));
+        var token = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(setup, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["jobs[]"] = "heartbeat" }),
+        };
+        request.Headers.Add("RequestVerificationToken", token);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(TwoFactorRequirementMiddleware.RefusalText, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task PrivilegedUserAfterEnabling2fa_ReachesPages_AndSignInNeedsACode()
     {

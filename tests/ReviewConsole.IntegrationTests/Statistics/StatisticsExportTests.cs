@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data.Audit;
 using ReviewConsole.Infrastructure.Identity;
 using ReviewConsole.Testing;
 
@@ -16,9 +18,26 @@ public sealed class StatisticsExportTests(RoleClients clients) : IClassFixture<R
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("safety-statistics-2026-01-01-2026-02-01.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
-        Assert.Equal("# ReviewConsole safety statistics, 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z; counts below 10 suppressed", lines[0]);
+        Assert.Equal("# ReviewConsole safety statistics, 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z; counts from 1 to 9 suppressed, and the counts that would let them be worked out", lines[0]);
         Assert.Equal("section,key,value", lines[1]);
         Assert.Equal("flags,received,0", lines[2]);
+    }
+
+    [Fact]
+    public async Task Export_EveryFormat_IsAuditedWithWhoAndPeriod()
+    {
+        foreach (var format in new[] { "csv", "json" })
+        {
+            using var response = await clients[Roles.Lead].GetAsync(new Uri($"/statistics/export/{format}?from=2025-03-01&to=2025-04-01", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await using var db = clients.Factory.Database.CreateContext();
+        var exports = await db.Set<AuditEvent>().Where(e => e.Kind == "statistics.exported" && e.TargetId == "2025-03-01..2025-04-01").ToListAsync();
+        Assert.Equal(2, exports.Count);
+        Assert.All(exports, e => Assert.NotEqual("system", e.ActorId));
+        Assert.Contains(exports, e => e.Summary.EndsWith("as CSV", StringComparison.Ordinal));
+        Assert.Contains(exports, e => e.Summary.EndsWith("as JSON", StringComparison.Ordinal));
     }
 
     [Fact]

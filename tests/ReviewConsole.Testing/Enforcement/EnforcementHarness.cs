@@ -10,6 +10,7 @@ using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Testing.Enforcement;
@@ -42,13 +43,16 @@ public sealed class EnforcementHarness : IDisposable
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         collection.AddSingleton<IConfiguration>(configuration);
-        collection.AddSingleton(database.Factory);
+        // The app's contexts carry the enforcement commit interceptor; so do the harness's.
+        collection.AddSingleton<IDbContextFactory<AppDbContext>>(sp => new TestDbContextFactory(
+            new DbContextOptionsBuilder<AppDbContext>(database.Options).AddInterceptors(sp.GetRequiredService<EnforcementCommitInterceptor>()).Options));
         collection.AddSingleton(clock ?? TimeProvider.System);
         collection.AddSingleton<IBackgroundJobClient>(Jobs);
         collection.AddAudit();
         collection.AddActors();
         collection.AddEnforcement(configuration);
         collection.AddAppeals(configuration);
+        collection.AddUseCases(configuration);
         services = collection.BuildServiceProvider();
     }
 

@@ -54,6 +54,9 @@ public sealed class FakePlatform : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = default!;
 
+    /// <summary>How long every request takes before it is answered (a slow platform keeps actions in flight).</summary>
+    public TimeSpan Delay { get; set; }
+
     private int rejected;
     private int faultsInjected;
 
@@ -96,6 +99,11 @@ public sealed class FakePlatform : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, CancellationToken.None);
+        }
+
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers;

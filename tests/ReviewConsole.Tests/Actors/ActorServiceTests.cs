@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
@@ -70,9 +71,12 @@ public sealed class ActorServiceTests : IDisposable
         var reviewer = await EnforcementHarness.CreateStaffAsync(database, Roles.Reviewer);
         await using (var db = database.CreateContext())
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), reviewer, default);
-            await tx.CommitAsync();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), reviewer, default);
+                },
+                CancellationToken.None);
         }
 
         await node.DrainAsync(TimeSpan.FromSeconds(20));
@@ -123,16 +127,43 @@ public sealed class ActorServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task ImportUsage_MixedLines_AppliesGoodOnesAndListsBadOnes()
+    public async Task ImportUsage_OneBadLine_RefusesTheFileWithLineNumbersAndStoresNothing()
     {
         await SeedAsync();
         var lead = await EnforcementHarness.CreateStaffAsync(database, Roles.Lead);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-        var result = await Actors.ImportUsageAsync("key_id,tokens_used_this_month\nkey_live_1,1200\nkey_live_2,-5\nkey_missing,10\nnot a line", lead, default);
+        var result = await node.Get<UsageService>().ImportCsvAsync($"key_id,date,tokens,requests\nkey_live_1,{today},1200,3\nkey_live_2,{today},-5,1\nkey_missing,{today},10,1", lead, default);
 
-        Assert.Equal(1, result.Updated);
-        Assert.Equal(3, result.Rejected.Count);
+        Assert.False(result.Accepted);
+        Assert.Equal([3, 4], result.Errors.Select(e => e.Row));
+        Assert.Contains(result.Errors, e => e.Errors.Any(x => x.Contains("tokens", StringComparison.Ordinal)));
+        Assert.Contains(result.Errors, e => e.Errors.Any(x => x.Contains("Unknown key id 'key_missing'", StringComparison.Ordinal)));
         await using var db = database.CreateContext();
+        Assert.Equal(0, await db.Set<KeyUsageDay>().CountAsync());
+        Assert.Equal(0, (await db.Set<ApiKey>().SingleAsync(k => k.ExternalId == "key_live_1")).TokensUsedThisMonth);
+    }
+
+    [Fact]
+    public async Task ImportUsage_GoodFileTwice_StoresEachDayOnceAndSumsTheMonth()
+    {
+        await SeedAsync();
+        var lead = await EnforcementHarness.CreateStaffAsync(database, Roles.Lead);
+        var today = DateTime.UtcNow.Date;
+        var yesterday = today.Day > 1 ? today.AddDays(-1) : today;
+        string Day(DateTime d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var csv = yesterday == today
+            ? $"key_id,date,tokens,requests\nkey_live_1,{Day(today)},1200,3"
+            : $"key_id,date,tokens,requests,end_users\nkey_live_1,{Day(yesterday)},1000,3,\n\"key_live_1\",{Day(today)},200,1,4";
+
+        var first = await node.Get<UsageService>().ImportCsvAsync(csv, lead, default);
+        var second = await node.Get<UsageService>().ImportCsvAsync(csv, lead, default);
+
+        Assert.True(first.Accepted, first.Message);
+        Assert.True(second.Accepted, second.Message);
+        Assert.Equal(0, second.Inserted + second.Replaced);
+        await using var db = database.CreateContext();
+        Assert.Equal(yesterday == today ? 1 : 2, await db.Set<KeyUsageDay>().CountAsync());
         Assert.Equal(1200, (await db.Set<ApiKey>().SingleAsync(k => k.ExternalId == "key_live_1")).TokensUsedThisMonth);
     }
 

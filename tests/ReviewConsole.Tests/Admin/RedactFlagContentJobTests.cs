@@ -6,6 +6,7 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Flags.Ingestion;
 using ReviewConsole.Testing;
 
 namespace ReviewConsole.Tests.Admin;
@@ -98,6 +99,109 @@ public sealed class RedactFlagContentJobTests : IDisposable
         Assert.Equal("{ recent", errors[1].RawPayload);
         var redacted = await read.Set<AuditEvent>().SingleAsync();
         Assert.Equal(AuditKinds.RejectedRecordsRedacted, redacted.Kind);
+    }
+
+    [Fact]
+    public async Task Run_NeverDecidedFlagsPastTheirPeriod_RedactedWithHashesKept()
+    {
+        var stale = await SeedAsync(2, Now.AddDays(-200), FlagStatus.New);
+        var staleEscalated = await SeedAsync(1, Now.AddDays(-200), FlagStatus.Escalated);
+        var young = await SeedAsync(1, Now.AddDays(-100), FlagStatus.New);
+
+        var run = await Job(batchSize: 10).RedactAsync(default);
+
+        Assert.Equal(3, run.UndecidedFlagsRedacted);
+        await using var db = database.CreateContext();
+        var flags = await db.Set<Flag>().AsNoTracking().ToDictionaryAsync(f => f.Id);
+        Assert.All(stale.Concat(staleEscalated), id =>
+        {
+            Assert.True(flags[id].Redacted);
+            Assert.Equal(("", ""), (flags[id].Prompt, flags[id].Completion));
+            Assert.Equal($"hash-{id}", flags[id].ContentHash);
+            Assert.NotEqual(FlagStatus.Decided, flags[id].Status);
+        });
+        Assert.Equal("prompt text", flags[young[0]].Prompt);
+        var audit = await db.Set<AuditEvent>().SingleAsync();
+        Assert.Equal(AuditKinds.UndecidedFlagContentRedacted, audit.Kind);
+        Assert.Contains("UndecidedFlagContentDays = 180", audit.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UndecidedRetentionZero_KeepsUndecidedContent()
+    {
+        var stale = await SeedAsync(1, Now.AddDays(-1000), FlagStatus.New);
+
+        var run = await new RedactFlagContentJob(database.Factory, new AuditLog(clock), clock,
+            Options.Create(new RetentionOptions { UndecidedFlagContentDays = 0, BatchSize = 10 })).RedactAsync(default);
+
+        Assert.Equal(0, run.UndecidedFlagsRedacted);
+        await using var db = database.CreateContext();
+        Assert.Equal("prompt text", (await db.Set<Flag>().SingleAsync(f => f.Id == stale[0])).Prompt);
+    }
+
+    [Fact]
+    public async Task Run_OldClusterExcerpts_Emptied_RecentKept()
+    {
+        await using (var seed = database.CreateContext())
+        {
+            seed.AddRange(
+                new FlagCluster { SimHash = 1, Size = 3, FirstSeenAt = Now.AddDays(-120), LastSeenAt = Now.AddDays(-1), Excerpt = "buy cheap pills now" },
+                new FlagCluster { SimHash = 2, Size = 2, FirstSeenAt = Now.AddDays(-5), LastSeenAt = Now.AddDays(-1), Excerpt = "recent campaign text" });
+            await seed.SaveChangesAsync();
+        }
+
+        var run = await Job(batchSize: 10).RedactAsync(default);
+
+        Assert.Equal(1, run.ClusterExcerptsRedacted);
+        await using var db = database.CreateContext();
+        var excerpts = await db.Set<FlagCluster>().OrderBy(c => c.SimHash).Select(c => c.Excerpt).ToListAsync();
+        Assert.Equal(["", "recent campaign text"], excerpts);
+        Assert.Equal(AuditKinds.ClusterExcerptsRedacted, (await db.Set<AuditEvent>().SingleAsync()).Kind);
+    }
+
+    [Fact]
+    public async Task Run_OldDropFolderFiles_DeletedAfterTheirHashesAreAudited()
+    {
+        var root = Directory.CreateTempSubdirectory("rc-drop-").FullName;
+        try
+        {
+            var done = Directory.CreateDirectory(Path.Combine(root, IngestFileDropJob.DoneFolder)).FullName;
+            var failed = Directory.CreateDirectory(Path.Combine(root, IngestFileDropJob.FailedFolder)).FullName;
+            var oldDone = Path.Combine(done, "batch-1.jsonl");
+            var oldRejects = oldDone + IngestFileDropJob.RejectsSuffix;
+            var oldFailed = Path.Combine(failed, "broken.jsonl");
+            var recent = Path.Combine(done, "batch-2.jsonl");
+            await File.WriteAllTextAsync(oldDone, "{\"prompt\":\"a full prompt\"}\n");
+            await File.WriteAllTextAsync(oldRejects, "{\"line\":3,\"raw\":\"another prompt\"}\n");
+            await File.WriteAllTextAsync(oldFailed, "not json");
+            await File.WriteAllTextAsync(recent, "{\"prompt\":\"recent\"}\n");
+            foreach (var path in new[] { oldDone, oldRejects, oldFailed })
+            {
+                File.SetLastWriteTimeUtc(path, Now.AddDays(-40).UtcDateTime);
+            }
+
+            File.SetLastWriteTimeUtc(recent, Now.AddDays(-2).UtcDateTime);
+            var expectedHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(oldDone)));
+            var job = new RedactFlagContentJob(database.Factory, new AuditLog(clock), clock,
+                Options.Create(new RetentionOptions { BatchSize = 10 }), Options.Create(new FileDropOptions { Path = root }));
+
+            var run = await job.RedactAsync(default);
+
+            Assert.Equal(3, run.DropFilesDeleted);
+            Assert.False(File.Exists(oldDone));
+            Assert.False(File.Exists(oldRejects));
+            Assert.False(File.Exists(oldFailed));
+            Assert.True(File.Exists(recent));
+            await using var db = database.CreateContext();
+            var audit = await db.Set<AuditEvent>().SingleAsync(e => e.Kind == AuditKinds.DropFilesDeleted);
+            Assert.Contains(expectedHash, audit.AfterJson, StringComparison.Ordinal);
+            Assert.Contains("batch-1.jsonl.rejects.jsonl", audit.AfterJson, StringComparison.Ordinal);
+            Assert.DoesNotContain("a full prompt", audit.AfterJson, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     private RedactFlagContentJob Job(int batchSize, int days = 90) =>

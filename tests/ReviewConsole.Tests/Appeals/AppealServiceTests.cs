@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
@@ -36,9 +37,13 @@ public sealed class AppealServiceTests : IDisposable
         }
 
         await using var write = database.CreateContext();
-        await using var tx = await write.Database.BeginTransactionAsync();
-        var action = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam", ExpiresAt: expiresAt), requester, default))[0];
-        await tx.CommitAsync();
+        EnforcementAction action = default!;
+        await write.InTransactionAsync(
+            async ct =>
+            {
+                action = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam", ExpiresAt: expiresAt), requester, default))[0];
+            },
+            CancellationToken.None);
         Assert.Equal(ExecutionResult.Succeeded, await node.Get<EnforcementExecutor>().RunAsync(action.Id, default));
         return (action, ids, requester);
     }
@@ -49,7 +54,7 @@ public sealed class AppealServiceTests : IDisposable
         var (sanction, _, _) = await SanctionAsync("a");
         clock.Advance(TimeSpan.FromDays(3));
 
-        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "We fixed the abuse.", "ops@example.test"), AppealSource.Api, StaffUser.ForToken(1, "contoso"), null, default);
+        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "We fixed the abuse.", "ops@example.test"), AppealSource.Api, StaffUser.ForToken(1, "contoso"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.Created, result.Status);
         Assert.Equal(AppealState.Open, result.Appeal!.State);
@@ -62,7 +67,7 @@ public sealed class AppealServiceTests : IDisposable
         var (sanction, _, _) = await SanctionAsync("b");
         clock.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
 
-        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Please.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var result = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Please.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.OutsideWindow, result.Status);
     }
@@ -71,9 +76,9 @@ public sealed class AppealServiceTests : IDisposable
     public async Task File_SecondAppealForTheSameSanction_IsRefused()
     {
         var (sanction, _, _) = await SanctionAsync("c");
-        await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "First.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "First.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
-        var second = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Second.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var second = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Second.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.AlreadyAppealed, second.Status);
         await using var db = database.CreateContext();
@@ -105,8 +110,8 @@ public sealed class AppealServiceTests : IDisposable
         var warning = (await node.Get<EnforcementService>().RequestAsync(write, new EnforcementRequest(EnforcementKind.Warn, EnforcementTargetType.Organization, [ids.OrganizationId], EnforcementReason.Manual, null, null, "x"), requester, default))[0];
         await node.Get<EnforcementExecutor>().RunAsync(warning.Id, default);
 
-        var onPending = await Appeals.FileAsync(new FileAppealRequest(pending.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
-        var onWarning = await Appeals.FileAsync(new FileAppealRequest(warning.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var onPending = await Appeals.FileAsync(new FileAppealRequest(pending.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), pending.OrganizationId, default);
+        var onWarning = await Appeals.FileAsync(new FileAppealRequest(warning.Id, "x", null), AppealSource.Api, StaffUser.ForToken(1, "t"), warning.OrganizationId, default);
 
         Assert.Equal(AppealFileStatus.NotAppealable, onPending.Status);
         Assert.Equal(AppealFileStatus.NotAppealable, onWarning.Status);
@@ -116,7 +121,7 @@ public sealed class AppealServiceTests : IDisposable
     public async Task Decide_ByTheOriginalDecider_IsRefused()
     {
         var (sanction, _, requester) = await SanctionAsync("e");
-        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         var result = await Appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "I was wrong", requester, default);
 
@@ -131,7 +136,7 @@ public sealed class AppealServiceTests : IDisposable
     {
         var (sanction, ids, _) = await SanctionAsync("f");
         var lead = await EnforcementHarness.CreateStaffAsync(database, Roles.Lead);
-        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var filed = await Appeals.FileAsync(new FileAppealRequest(sanction.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), sanction.OrganizationId, default);
 
         var result = await Appeals.DecideAsync(filed.Appeal!.Id, overturn: false, "Evidence is clear.", lead, default);
 
@@ -175,12 +180,16 @@ public sealed class AppealServiceTests : IDisposable
         await using (var db = database.CreateContext())
         {
             ids = await new ActorRegistry(clock).EnsureAsync(db, new ActorRef("org_s", "app_s", "key_s"), default);
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await node.Get<StrikeService>().RecordAsync(db, new RecordStrikeRequest(ids.OrganizationId, "spam", EnforcementReason.Decision, "77", null, "x"), requester, default);
-            var action = (await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Decision, "77", null, "x"), requester, default))[0];
-            await tx.CommitAsync();
+            EnforcementAction action = default!;
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await node.Get<StrikeService>().RecordAsync(db, new RecordStrikeRequest(ids.OrganizationId, "spam", EnforcementReason.Decision, "77", null, "x"), requester, default);
+                    action = (await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Decision, "77", null, "x"), requester, default))[0];
+                },
+                CancellationToken.None);
             await node.Get<EnforcementExecutor>().RunAsync(action.Id, default);
-            var filed = await Appeals.FileAsync(new FileAppealRequest(action.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+            var filed = await Appeals.FileAsync(new FileAppealRequest(action.Id, "Appeal.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), action.OrganizationId, default);
             Assert.True((await Appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "Overturned.", decider, default)).Succeeded);
         }
 

@@ -84,8 +84,48 @@ public sealed class AuditAppendOnlyTests : IDisposable
     [InlineData("UPDATE \"Flag\" SET \"Status\" = 2 WHERE \"Id\" = 1; INSERT INTO \"AuditEvent\" (\"Summary\") VALUES (@p0)", false)]
     [InlineData("UPDATE \"AuditChainHead\" AS \"a\" SET \"Sequence\" = \"a\".\"Sequence\" + 1", false)]
     [InlineData("SELECT * FROM \"AuditEvent\"", false)]
+    [InlineData("TRUNCATE TABLE [AuditEvent]", true)]
+    [InlineData("DROP TABLE \"AuditEvent\"", true)]
+    [InlineData("ALTER TABLE \"AuditEvent\" DISABLE TRIGGER ALL", true)]
+    [InlineData("DISABLE TRIGGER [TR_AuditEvent_AppendOnly] ON [AuditEvent]", true)]
+    [InlineData("DROP TRIGGER \"TR_AuditEvent_NoUpdate\"", true)]
+    [InlineData("DROP TABLE [AuditEventGuard]", true)]
+    [InlineData("WITH x AS (SELECT 1 AS n) UPDATE \"AuditEvent\" SET \"Summary\" = 'y'", true)]
+    [InlineData("WITH doomed AS (SELECT Id FROM AuditEvent WHERE Sequence = 4) DELETE FROM AuditEvent WHERE Id IN (SELECT Id FROM doomed)", true)]
+    [InlineData("/* housekeeping */ UPDATE AuditEvent SET Summary = 'x'", true)]
+    [InlineData("-- fix a typo\nDELETE FROM AuditEvent WHERE Sequence = 2", true)]
+    [InlineData("EXEC(N'DELETE FROM [AuditEvent]')", true)]
+    [InlineData("INSERT OR REPLACE INTO \"AuditEvent\" (\"Id\", \"Summary\") VALUES (1, 'x')", true)]
+    [InlineData("INSERT INTO \"AuditEvent\" (\"Summary\") VALUES ('y') ON CONFLICT (\"Id\") DO UPDATE SET \"Summary\" = 'z'", true)]
+    [InlineData("MERGE INTO [AuditEvent] AS t USING (SELECT 1 AS Id) AS s ON t.Id = s.Id WHEN MATCHED THEN DELETE;", true)]
+    [InlineData("INSERT INTO \"AuditEvent\" (\"Summary\") VALUES ('please update and delete the key')", false)]
+    [InlineData("UPDATE \"Flag\" SET \"Note\" = 'see AuditEvent 4' WHERE \"Id\" = 1", false)]
+    [InlineData(AuditAppendOnlyTriggers.SqliteCreate, false)]
     public void IsTampering_Statements_ClassifiesByStatement(string sql, bool expected) =>
         Assert.Equal(expected, AuditCommandGuard.IsTampering(sql));
+
+    [Fact]
+    public void IsTampering_SqlServerMigrationScripts_AreAllowed() =>
+        Assert.All(AuditAppendOnlyTriggers.SqlServerCreate, sql => Assert.False(AuditCommandGuard.IsTampering(sql)));
+
+    [Theory]
+    [InlineData("UPDATE AuditEvent SET Summary = 'rewritten' WHERE Sequence = 1")]
+    [InlineData("DELETE FROM AuditEvent WHERE Sequence = 1")]
+    [InlineData("DELETE FROM AuditEvent")]
+    public async Task Database_UpdateOrDeleteAroundTheApp_IsRefusedByTheTriggers(string sql)
+    {
+        await AppendAsync("kept");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+
+        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+        await using var read = database.CreateContext();
+        Assert.Equal("kept", (await read.Set<AuditEvent>().SingleAsync()).Summary);
+    }
 
     private async Task AppendAsync(string summary)
     {

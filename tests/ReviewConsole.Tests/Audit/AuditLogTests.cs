@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Infrastructure.Identity;
@@ -49,9 +50,9 @@ public sealed class AuditLogTests : IDisposable
     {
         await using (var db = database.CreateContext())
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await audit.AppendAsync(db, lead, new AuditEntry("test.kind", "Thing", "1", "rolled back"), default);
-            await tx.RollbackAsync();
+            await db.InTransactionAsync(
+                async ct => await audit.AppendAsync(db, lead, new AuditEntry("test.kind", "Thing", "1", "rolled back"), ct),
+                commitWhen: _ => false);
         }
 
         await using var read = database.CreateContext();

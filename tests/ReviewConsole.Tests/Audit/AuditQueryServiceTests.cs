@@ -101,13 +101,25 @@ public sealed class AuditQueryServiceTests : IDisposable
         Assert.Equal(64, json.RootElement[0].GetProperty("hash").GetString()!.Length);
     }
 
-    [Theory]
-    [InlineData("plain", "\"plain\"")]
-    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
-    [InlineData("+1", "\"'+1\"")]
-    [InlineData("@SUM(A1)", "\"'@SUM(A1)\"")]
-    [InlineData(null, "")]
-    public void Csv_Field_IsQuotedAndDefused(string? value, string expected) => Assert.Equal(expected, AuditQueryService.Csv(value));
+    [Fact]
+    public async Task ExportCsv_FormulaLikeText_IsWrittenAsQuotedText()
+    {
+        await using (var db = database.CreateContext())
+        {
+            await audit.AppendAsync(db, admin, new AuditEntry("flag.decided", "Flag", "1", "=HYPERLINK(\"http://x\",\"y\")", Reason: "+1 cmd|calc"), default);
+            await audit.AppendAsync(db, admin, new AuditEntry("flag.decided", "Flag", "2", "@SUM(A1)", Reason: "-2+3"), default);
+        }
+
+        using var output = new MemoryStream();
+        await query.ExportAsync(new AuditFilter(Kind: "flag."), AuditExportFormat.Csv, auditor, output, default);
+
+        var csv = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"'+1 cmd|calc\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"'@SUM(A1)\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"'-2+3\"", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(",=", csv, StringComparison.Ordinal);
+    }
 
     private async Task SeedAsync()
     {

@@ -34,7 +34,8 @@ public sealed class EnforcementExecutorTests : IDisposable
         Assert.True(key.Version > 0);
         var done = await ReloadAsync(database, action.Id);
         Assert.Equal(EnforcementState.Succeeded, done.State);
-        Assert.True(done.ConfirmedAtPlatform);
+        Assert.False(done.ConfirmedAtPlatform);
+        Assert.Equal(LocalEnforcementGateway.Label, done.PlatformResponse);
         Assert.Equal(1, done.Attempts);
         Assert.Contains("\"status\":\"Active\"", done.PreviousStateJson);
         Assert.Equal(1, await db.Set<AuditEvent>().CountAsync(e => e.Kind == "enforcement.succeeded"));

@@ -34,7 +34,8 @@ public sealed class EnforcementServiceTests : IDisposable
 
         await db.Set<Organization>().ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile));
 
-        var actions = await service.RequestAsync(db, new EnforcementRequest(kind, EnforcementTargetType.ApiKey, ids, EnforcementReason.Manual, null, "MU-1", "test"), reviewer, default);
+        var parameters = kind == EnforcementKind.SetRateLimit ? new RateLimitParameters(60, 1000) : null;
+        var actions = await service.RequestAsync(db, EnforcementRequest.With(kind, EnforcementTargetType.ApiKey, ids, EnforcementReason.Manual, null, "MU-1", "test", parameters), reviewer, default);
 
         Assert.All(actions, a => Assert.Equal(expected, a.State));
         Assert.Equal(keys, await db.Set<AuditEvent>().CountAsync(e => e.Kind == "enforcement.requested"));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Enforcement;
@@ -20,9 +21,13 @@ internal static class EnforcementTestData
     public static async Task<EnforcementAction> RequestAsync(EnforcementHarness node, TestDatabase database, EnforcementRequest request, StaffUser by)
     {
         await using var db = database.CreateContext();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var actions = await node.Get<EnforcementService>().RequestAsync(db, request, by, default);
-        await tx.CommitAsync();
+        IReadOnlyList<EnforcementAction> actions = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                actions = await node.Get<EnforcementService>().RequestAsync(db, request, by, default);
+            },
+            CancellationToken.None);
         return actions[0];
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Enforcement;
@@ -25,9 +26,13 @@ public sealed class StrikeServiceTests : IDisposable
     private async Task<StrikeOutcome> StrikeAsync(long orgId, string category, string reasonId)
     {
         await using var db = database.CreateContext();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var outcome = await Strikes.RecordAsync(db, new RecordStrikeRequest(orgId, category, EnforcementReason.Decision, reasonId, "MU-1", "test"), StaffUser.System, default);
-        await tx.CommitAsync();
+        StrikeOutcome outcome = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                outcome = await Strikes.RecordAsync(db, new RecordStrikeRequest(orgId, category, EnforcementReason.Decision, reasonId, "MU-1", "test"), StaffUser.System, default);
+            },
+            CancellationToken.None);
         return outcome;
     }
 

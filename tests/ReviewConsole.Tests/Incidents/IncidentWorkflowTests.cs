@@ -377,6 +377,100 @@ public sealed class IncidentWorkflowTests : IDisposable
         Assert.Single((await service.GetAsync(id, default))!.Links);
     }
 
+    [Fact]
+    public async Task ApproveRetrospective_ByALeadWhoWroteIt_IsRefused_AnotherLeadApproves()
+    {
+        var lead = await IncidentTestData.StaffAsync(database, Roles.Lead, "lee@example.test");
+        var second = await IncidentTestData.StaffAsync(database, Roles.Lead, "lou@example.test");
+        var id = await ResolvedAsync(Severity.Sev2, lead);
+        await service.SaveRetrospectiveAsync(id, await service.TemplateAsync(id, default), 0, lead, default);
+        await service.SubmitRetrospectiveAsync(id, lead, default);
+
+        var error = await Assert.ThrowsAsync<IncidentRuleException>(() => service.ApproveRetrospectiveAsync(id, lead, default));
+        Assert.Contains("not one of its authors", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RetrospectiveStatus.InReview, (await service.GetAsync(id, default))!.Retrospective!.Status);
+
+        await service.ApproveRetrospectiveAsync(id, second, default);
+
+        Assert.Equal("lou@example.test", (await service.GetAsync(id, default))!.Retrospective!.ApprovedBy);
+    }
+
+    [Fact]
+    public async Task ApproveRetrospective_ByALeadWhoOnlyEditedADraft_IsRefused()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        var lead = await IncidentTestData.StaffAsync(database, Roles.Lead, "lee@example.test");
+        var id = await ResolvedAsync(Severity.Sev2, responder);
+        var version = await service.SaveRetrospectiveAsync(id, await service.TemplateAsync(id, default), 0, responder, default);
+        await service.SaveRetrospectiveAsync(id, await service.TemplateAsync(id, default) with { WentWell = "- the lead's edit" }, version, lead, default);
+        await service.SubmitRetrospectiveAsync(id, responder, default);
+
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.ApproveRetrospectiveAsync(id, lead, default));
+    }
+
+    [Fact]
+    public async Task UpdateSeverity_AfterResolution_NeedsAReasonThatGoesOnTheTimeline()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        var id = await ResolvedAsync(Severity.Sev2, responder);
+        var incident = (await service.GetAsync(id, default))!.Incident;
+        UpdateIncidentRequest Downgrade(string? reason) => new(incident.Title, incident.Summary, incident.MisuseType, Severity.Sev3, incident.HarmLevel,
+            incident.Reversibility, incident.DetectionSource, incident.GenerationsAffected, incident.EndUsersAffected, incident.OrganizationsAffected, incident.AbuseStartedAt, reason);
+
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.UpdateAsync(id, Downgrade(null), responder, default));
+        Assert.Equal(Severity.Sev2, (await service.GetAsync(id, default))!.Incident.Severity);
+
+        await service.UpdateAsync(id, Downgrade("Only three test accounts were involved."), responder, default);
+
+        var details = (await service.GetAsync(id, default))!;
+        Assert.Equal(Severity.Sev3, details.Incident.Severity);
+        Assert.Contains(details.Timeline, t => t.Text == "Severity changed from SEV2 to SEV3 — Only three test accounts were involved.");
+        await using var db = database.CreateContext();
+        var audit = await db.Set<AuditEvent>().OrderBy(e => e.Sequence).LastAsync(e => e.Kind == "incident.updated");
+        Assert.Equal("Only three test accounts were involved.", audit.Reason);
+    }
+
+    [Fact]
+    public async Task Close_Sev2DowngradedAfterResolution_StillNeedsItsApprovedRetrospective()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        var id = await ResolvedAsync(Severity.Sev2, responder);
+        var incident = (await service.GetAsync(id, default))!.Incident;
+        await service.UpdateAsync(id, new UpdateIncidentRequest(incident.Title, incident.Summary, incident.MisuseType, Severity.Sev3, incident.HarmLevel,
+            incident.Reversibility, incident.DetectionSource, 0, 0, 0, null, "Smaller than thought."), responder, default);
+
+        var error = await Assert.ThrowsAsync<IncidentRuleException>(() => service.TransitionAsync(id, IncidentStatus.Closed, null, null, responder, default));
+
+        Assert.Contains("it was SEV2 when resolved", error.Message, StringComparison.Ordinal);
+        Assert.Equal(IncidentStatus.Resolved, (await service.GetAsync(id, default))!.Incident.Status);
+    }
+
+    [Fact]
+    public async Task ClosedIncident_IsReadOnlyUntilReopened_AndTheReopenIsAudited()
+    {
+        var responder = await IncidentTestData.StaffAsync(database, Roles.IncidentResponder, "ines@example.test");
+        var id = await ResolvedAsync(Severity.Sev4, responder);
+        await service.TransitionAsync(id, IncidentStatus.Closed, null, null, responder, default);
+        var incident = (await service.GetAsync(id, default))!.Incident;
+
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.AddNoteAsync(id, "late note", responder, default));
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.UpdateAsync(id, new UpdateIncidentRequest("Renamed", incident.Summary, incident.MisuseType, incident.Severity,
+            incident.HarmLevel, incident.Reversibility, incident.DetectionSource, 0, 0, 0, null), responder, default));
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.SaveRetrospectiveAsync(id, new RetrospectiveSections("s", "", "", "", "", "", "", "", ""), 0, responder, default));
+        await Assert.ThrowsAsync<IncidentRuleException>(() => service.ReopenAsync(id, " ", responder, default));
+
+        await service.ReopenAsync(id, "New evidence from the platform team.", responder, default);
+        await service.AddNoteAsync(id, "late note", responder, default);
+
+        var details = (await service.GetAsync(id, default))!;
+        Assert.Equal(IncidentStatus.Resolved, details.Incident.Status);
+        Assert.Equal("Resolved one", details.Incident.Title);
+        Assert.Contains(details.Timeline, t => t.Text.Contains("Reopened: New evidence from the platform team.", StringComparison.Ordinal));
+        await using var db = database.CreateContext();
+        var reopened = await db.Set<AuditEvent>().SingleAsync(e => e.Kind == "incident.reopened");
+        Assert.Equal((responder.Id, id.ToString(System.Globalization.CultureInfo.InvariantCulture), "New evidence from the platform team."), (reopened.ActorId, reopened.TargetId, reopened.Reason));
+    }
+
     private async Task<long> ResolvedAsync(Severity severity, StaffUser by)
     {
         var id = await service.OpenAsync(new OpenIncidentRequest { Title = "Resolved one", Severity = severity }, by, default);

@@ -63,41 +63,102 @@ public sealed class StatisticsServiceTests : IDisposable
 
         var csv = service.ToCsv(await service.ComputeAsync(From, To, default));
 
+        // Complementary suppression (threshold 3): hate 3 goes with malware 1 and spam 1 (else 5 − 3 = 2
+        // = 1 + 1), Feed and Violation likewise; three incident types of 1 each with a published total 3
+        // would each be pinned to 1, so the incident total goes too. Every withheld cell reads the same.
+        var lines = csv.Split('\n');
+        var counts = string.Join('\n', lines.TakeWhile(l => !l.StartsWith("median-hours", StringComparison.Ordinal)));
         Assert.Equal(
             """
-            # ReviewConsole safety statistics, 2026-04-01T00:00:00Z to 2026-05-01T00:00:00Z; counts below 3 suppressed
+            # ReviewConsole safety statistics, 2026-04-01T00:00:00Z to 2026-05-01T00:00:00Z; counts from 1 to 2 suppressed, and the counts that would let them be worked out
             section,key,value
             flags,received,5
             flags,reviewed,4
             decisions,total,5
             enforcement,in-effect,3
+            incidents,detected,suppressed
             appeals,filed,0
             appeals,decided,0
             appeals,overturned,0
-            appeals,overturn-rate-percent,withheld (<3 decided)
-            flags-by-category,hate,3
-            flags-by-category,malware,<3
-            flags-by-category,spam,<3
-            flags-by-source,Feed,3
-            flags-by-source,Api,<3
-            flags-by-source,Demo,<3
-            decisions-by-verdict,Violation,3
-            decisions-by-verdict,Escalate,<3
-            decisions-by-verdict,NoViolation,<3
-            enforcement-by-kind,RevokeKey,<3
-            enforcement-by-kind,SuspendOrganization,<3
-            enforcement-by-kind,Warn,<3
-            incidents-by-misuse-type,Influence operation,<3
-            incidents-by-misuse-type,Malware,<3
-            incidents-by-misuse-type,Spam / deceptive health claims,<3
-            incidents-by-severity,SEV2,<3
-            incidents-by-severity,SEV3,<3
-            median-hours,flag-to-decision,4
-            median-hours,decision-to-enforcement-in-effect,1
-            median-hours,incident-detect-to-mitigate,5
-
+            appeals,overturn-rate-percent,withheld (<3 decided or a count withheld)
+            flags-by-category,hate,suppressed
+            flags-by-category,malware,suppressed
+            flags-by-category,spam,suppressed
+            flags-by-source,Feed,suppressed
+            flags-by-source,Api,suppressed
+            flags-by-source,Demo,suppressed
+            decisions-by-verdict,Violation,suppressed
+            decisions-by-verdict,Escalate,suppressed
+            decisions-by-verdict,NoViolation,suppressed
+            enforcement-by-kind,RevokeKey,suppressed
+            enforcement-by-kind,SuspendOrganization,suppressed
+            enforcement-by-kind,Warn,suppressed
+            incidents-by-misuse-type,Influence operation,suppressed
+            incidents-by-misuse-type,Malware,suppressed
+            incidents-by-misuse-type,Spam / deceptive health claims,suppressed
+            incidents-by-severity,SEV2,suppressed
+            incidents-by-severity,SEV3,suppressed
             """.ReplaceLineEndings("\n"),
-            csv);
+            counts);
+        Assert.Contains("median-hours,flag-to-decision,4\n", csv, StringComparison.Ordinal);
+        Assert.Contains("median-hours,decision-to-enforcement-in-effect,1\n", csv, StringComparison.Ordinal);
+        Assert.Contains("median-hours,incident-detect-to-mitigate,5\n", csv, StringComparison.Ordinal);
+        // Incidents mitigated in April: I1 3 h, I2 5 h, I4 18 days → MTTM median 5 h over all severities.
+        Assert.Contains("incident-hours,all/time-to-mitigate/median,5\n", csv, StringComparison.Ordinal);
+        Assert.Contains("incident-hours,SEV1/time-to-acknowledge/median,withheld (<3 samples)\n", csv, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    public void Publish_SubtractionAttackOnEveryTable_RecoversNoSuppressedCount(int threshold)
+    {
+        var publisher = new StatisticsService(database.Factory, Options.Create(new StatisticsOptions { SuppressBelow = threshold }));
+        var random = new Random(threshold * 7919);
+        for (var run = 0; run < 400; run++)
+        {
+            var stats = RandomStatistics(random, threshold);
+            var rows = publisher.Publish(stats);
+            StatisticsAttacker.AssertNothingRecovered(stats, rows, threshold);
+        }
+    }
+
+    [Fact]
+    public void Publish_OneSmallCategoryBesideATotal_IsNotRecoveredBySubtraction()
+    {
+        // The walk-around from the issue: total 25, hate 23, malware 2 → 25 − 23 = 2.
+        var stats = new SafetyStatistics(From, To, [new StatCount("hate", 23), new StatCount("malware", 2)], [new StatCount("Feed", 25)], 25, 0, 0, [], [], 0, [], [], []);
+
+        var rows = service.Publish(stats);
+
+        Assert.Equal("25", rows.Single(r => r.Key == "received").Display);
+        Assert.True(rows.Single(r => r.Section == "flags-by-category" && r.Key == "malware").Suppressed);
+        Assert.True(rows.Single(r => r.Section == "flags-by-category" && r.Key == "hate").Suppressed);
+        Assert.Equal("25", rows.Single(r => r.Section == "flags-by-source" && r.Key == "Feed").Display);
+        StatisticsAttacker.AssertNothingRecovered(stats, rows, 3);
+    }
+
+    private static SafetyStatistics RandomStatistics(Random random, int threshold)
+    {
+        int Small() => random.Next(4) switch { 0 => 0, 1 => random.Next(1, threshold), _ => random.Next(threshold, threshold * 4) };
+        List<StatCount> Counts(string prefix, int n) => Enumerable.Range(0, n).Select(i => new StatCount($"{prefix}{i}", Small())).ToList();
+        List<StatCount> Split(string prefix, int total, int n)
+        {
+            var cuts = Enumerable.Range(0, n - 1).Select(_ => random.Next(total + 1)).Order().ToList();
+            var edges = cuts.Prepend(0).Append(total).ToList();
+            return Enumerable.Range(0, n).Select(i => new StatCount($"{prefix}{i}", edges[i + 1] - edges[i])).ToList();
+        }
+
+        var categories = Counts("c", random.Next(1, 6));
+        var received = categories.Sum(c => c.Count);
+        var verdicts = Counts("v", random.Next(1, 4));
+        var types = Counts("t", random.Next(1, 5));
+        var incidents = types.Sum(c => c.Count);
+        var decided = Small();
+        var overturned = random.Next(decided + 1);
+        return new SafetyStatistics(From, To, categories, Split("s", received, random.Next(1, 4)), received, random.Next(received + 1),
+            verdicts.Sum(c => c.Count), verdicts, Counts("k", random.Next(1, 4)), 0, types, Split("sev", incidents, random.Next(1, 5)), [],
+            random.Next(30), decided, overturned);
     }
 
     [Fact]
@@ -111,8 +172,10 @@ public sealed class StatisticsServiceTests : IDisposable
         Assert.Equal("2026-04-01T00:00:00Z", root.GetProperty("period").GetProperty("from").GetString());
         Assert.Equal(3, root.GetProperty("suppressBelow").GetInt32());
         var categories = root.GetProperty("sections").GetProperty("flags-by-category").EnumerateArray().ToDictionary(e => e.GetProperty("key").GetString()!);
-        Assert.Equal(3, categories["hate"].GetProperty("value").GetDouble());
-        Assert.False(categories["hate"].GetProperty("suppressed").GetBoolean());
+        // hate 3 is the complement of malware 1 and spam 1 (5 − 3 would give 1 + 1 away).
+        Assert.Equal(JsonValueKind.Null, categories["hate"].GetProperty("value").ValueKind);
+        Assert.True(categories["hate"].GetProperty("suppressed").GetBoolean());
+        Assert.Equal(5, root.GetProperty("sections").GetProperty("flags").EnumerateArray().Single(e => e.GetProperty("key").GetString() == "received").GetProperty("value").GetDouble());
         Assert.Equal(JsonValueKind.Null, categories["malware"].GetProperty("value").ValueKind);
         Assert.True(categories["malware"].GetProperty("suppressed").GetBoolean());
     }
@@ -147,9 +210,9 @@ public sealed class StatisticsServiceTests : IDisposable
         var rows = service.Publish(stats);
 
         Assert.Equal((4, 3, 2), (stats.AppealsFiled, stats.AppealsDecided, stats.AppealsOverturned));
-        // 2 of 3 → 66.7 %; 3 decided reaches the threshold of 3, so the rate is published, while the count 2 is not.
+        // 2 of 3 → 66.7 %. The count 2 is withheld, so the rate is too: 66.7 % of a published 3 would give it back.
         Assert.Equal(66.7, stats.OverturnRatePercent);
-        Assert.Equal("66.7", rows.Single(r => r.Section == "appeals" && r.Key == "overturn-rate-percent").Display);
+        Assert.True(rows.Single(r => r.Section == "appeals" && r.Key == "overturn-rate-percent").Suppressed);
         Assert.True(rows.Single(r => r.Section == "appeals" && r.Key == "overturned").Suppressed);
     }
 

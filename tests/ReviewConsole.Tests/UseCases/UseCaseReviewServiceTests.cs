@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.UseCases;
+using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Testing;
 
@@ -72,7 +72,7 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
         var id = await host.SubmitAsync();
 
         // A second service instance with its own connections stands in for a second app node.
-        var otherNode = new UseCaseReviewService(new TestDbContextFactory(host.Database.Options), host.Enforcement, host.Monitor, new ReviewConsole.Features.Audit.AuditLog(host.Clock), host.Clock, Microsoft.Extensions.Options.Options.Create(host.UseCasesOptions));
+        var otherNode = new UseCaseReviewService(new TestDbContextFactory(host.Database.Options), host.Enforcement, host.Dispatcher, host.Monitor, new ReviewConsole.Features.Audit.AuditLog(host.Clock), host.Clock, Microsoft.Extensions.Options.Options.Create(host.UseCasesOptions));
         for (var round = 0; round < 5; round++)
         {
             var results = await Task.WhenAll(
@@ -111,42 +111,24 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task ApproveWithConditions_BecomesQuotaRateLimitAndNoticeActions()
+    public async Task ApproveWithConditions_BecomesOneSetLimitsAndANoticeAction()
     {
-        var keys = await host.AddKeysAsync("org_acme", "app_help", 2);
+        await host.AddKeysAsync("org_acme", "app_help", 2);
         var id = await host.SubmitAsync();
         var conditions = UseCaseConditions.FromTier(QuotaTiers.All[0]) with { MaxOutputTokens = 500, ReReviewAt = host.Clock.GetUtcNow().AddDays(30) };
 
         var result = await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.ApproveWithConditions, conditions: conditions);
 
+        // The effect of these rows on the registry and the platform is asserted in DecisionEffectsTests.
         Assert.True(result.Succeeded, result.Message);
         await using var db = host.Database.CreateContext();
         var actions = await db.Set<EnforcementAction>().Where(a => a.Reason == EnforcementReason.UseCase).ToListAsync();
         Assert.All(actions, a => Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), a.ReasonId));
-        var quotas = actions.Where(a => a.Kind == EnforcementKind.SetQuota).ToList();
-        Assert.Equal(keys.Order(), quotas.Select(a => a.TargetId).Order());
-        Assert.All(quotas, a => Assert.Equal(EnforcementTargetType.ApiKey, a.TargetType));
-        using (var quota = JsonDocument.Parse(quotas[0].ParametersJson!))
-        {
-            Assert.Equal(2_000_000, quota.RootElement.GetProperty("monthlyTokenQuota").GetInt64());
-            Assert.Equal(100, quota.RootElement.GetProperty("pilotEndUserCap").GetInt32());
-            Assert.Equal("Pilot", quota.RootElement.GetProperty("tier").GetString());
-        }
-
-        var limits = actions.Where(a => a.Kind == EnforcementKind.SetRateLimit).ToList();
-        Assert.Equal(2, limits.Count);
-        using (var limit = JsonDocument.Parse(limits[0].ParametersJson!))
-        {
-            Assert.Equal(60, limit.RootElement.GetProperty("rpm").GetInt32());
-            Assert.Equal(500, limit.RootElement.GetProperty("maxOutputTokens").GetInt32());
-        }
-
+        var limits = Assert.Single(actions, a => a.Kind == EnforcementKind.SetLimits);
+        Assert.Equal(new LimitSet(2_000_000, 60, 20_000, 500, null, 100), EnforcementContract.Read<LimitParameters>(limits).Limits with { AllowedModels = null });
         var notice = Assert.Single(actions, a => a.Kind == EnforcementKind.SendNotice);
         Assert.Equal(EnforcementTargetType.Organization, notice.TargetType);
-        using (var message = JsonDocument.Parse(notice.ParametersJson!))
-        {
-            Assert.Contains("Pilot: at most 100 end users", message.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
-        }
+        Assert.Contains("Pilot: at most 100 end users", EnforcementContract.Read<NoticeParameters>(notice).Body, StringComparison.Ordinal);
 
         var s = await host.SubmissionAsync(id);
         Assert.Equal(SubmissionState.ApprovedWithConditions, s.State);
@@ -169,9 +151,10 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
         await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.ApproveWithConditions, conditions: UseCaseConditions.FromTier(QuotaTiers.All[1]));
 
         await using var db = host.Database.CreateContext();
-        var quota = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SetQuota);
-        Assert.Equal(EnforcementTargetType.Application, quota.TargetType);
-        Assert.Equal((await host.SubmissionAsync(id)).ApplicationId, quota.TargetId);
+        var limits = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SetLimits);
+        Assert.Equal(EnforcementTargetType.Application, limits.TargetType);
+        Assert.Equal((await host.SubmissionAsync(id)).ApplicationId, limits.TargetId);
+        Assert.Equal(20_000_000, EnforcementContract.Read<LimitParameters>(limits).Limits.MonthlyTokenQuota);
     }
 
     [Fact]
@@ -209,12 +192,9 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
         Assert.True((await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.Approve)).Succeeded);
 
         await using var db = host.Database.CreateContext();
-        var grant = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SetQuota);
+        var grant = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.GrantResearchCredits);
         Assert.Equal(EnforcementTargetType.Application, grant.TargetType);
-        using (var parameters = JsonDocument.Parse(grant.ParametersJson!))
-        {
-            Assert.Equal(8_000m, parameters.RootElement.GetProperty("researchCreditsUsd").GetDecimal());
-        }
+        Assert.Equal(8_000m, EnforcementContract.Read<ResearchCreditParameters>(grant).CreditsUsd);
 
         var notice = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SendNotice);
         Assert.Contains("8,000.00 USD", notice.ParametersJson, StringComparison.Ordinal);

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using ReviewConsole.Data.UseCases;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -24,6 +26,7 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
         bunit.Services.AddSingleton(host.Review);
         bunit.Services.AddSingleton<TimeProvider>(host.Clock);
         bunit.Services.AddSingleton(Options.Create(host.UseCasesOptions));
+        bunit.Services.AddSingleton(new ContentAccessAudit(host.Database.Factory, new AuditLog(host.Clock)));
     }
 
     public Task InitializeAsync() => host.InitializeAsync();
@@ -48,6 +51,9 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
         Assert.Empty(cut.FindAll("script"));
         Assert.Empty(cut.FindAll("[data-testid=content] b"));
         Assert.Contains("<script>alert('x')</script><b>bold?</b>", cut.Find("[data-testid=content]").TextContent, StringComparison.Ordinal);
+        await using var db = host.Database.CreateContext();
+        var viewed = await db.Set<ReviewConsole.Data.Audit.AuditEvent>().SingleAsync(e => e.Kind == AuditKinds.UseCaseTextViewed);
+        Assert.Equal((UseCaseTestHost.Uma.Id, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), (viewed.ActorId, viewed.TargetId));
     }
 
     [Fact]
@@ -103,6 +109,8 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
 
     private IRenderedComponent<UseCaseSubmissionPage> RenderPage(long id)
     {
+        // Submitted texts are only sent to an interactive view (after the access is audited).
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         bunit.Render<MudPopoverProvider>();
         return bunit.Render<UseCaseSubmissionPage>(page => page.Add(x => x.Id, id));
     }

@@ -27,8 +27,9 @@ public sealed class UseCaseTestHost : IAsyncLifetime, IDisposable
         Enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
         Guidelines = new GuidelineService(Database.Factory, audit, Clock);
         Intake = new UseCaseIntakeService(Database.Factory, new ActorRegistry(Clock), audit, Clock, options);
-        Monitor = new UseCaseMonitorService(Database.Factory, audit, Clock, options);
-        Review = new UseCaseReviewService(Database.Factory, Enforcement, Monitor, audit, Clock, options);
+        Dispatcher = new EnforcementDispatcher(Jobs, new EnforcementOutboxSignal(), Clock, NullLogger<EnforcementDispatcher>.Instance);
+        Monitor = new UseCaseMonitorService(Database.Factory, Enforcement, Dispatcher, audit, Clock, options);
+        Review = new UseCaseReviewService(Database.Factory, Enforcement, Dispatcher, Monitor, audit, Clock, options);
         Job = new CheckUseCasesJob(Monitor, NullLogger<CheckUseCasesJob>.Instance);
     }
 
@@ -39,6 +40,10 @@ public sealed class UseCaseTestHost : IAsyncLifetime, IDisposable
     public UseCasesOptions UseCasesOptions { get; } = new();
 
     public EnforcementService Enforcement { get; }
+
+    public ReviewConsole.Testing.Enforcement.RecordingJobClient Jobs { get; } = new();
+
+    public EnforcementDispatcher Dispatcher { get; }
 
     public GuidelineService Guidelines { get; }
 

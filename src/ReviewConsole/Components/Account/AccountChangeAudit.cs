@@ -17,25 +17,29 @@ internal sealed class AccountChangeAudit(AppDbContext db, AuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(change);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await change();
-        if (result.Succeeded)
-        {
-            await audit.AppendAsync(db, new StaffUser(user.Id, user.UserName ?? user.Id), new AuditEntry(kind, AuditTargets.User, user.Id, summary), CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                var result = await change();
+                if (result.Succeeded)
+                {
+                    await audit.AppendAsync(db, new StaffUser(user.Id, user.UserName ?? user.Id), new AuditEntry(kind, AuditTargets.User, user.Id, summary), ct);
+                }
 
-        return result;
+                return result;
+            },
+            result => result.Succeeded);
     }
 
     public async Task<T> RunAsync<T>(AppUser user, string kind, string summary, Func<Task<T>> change)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(change);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await change();
-        await audit.AppendAsync(db, new StaffUser(user.Id, user.UserName ?? user.Id), new AuditEntry(kind, AuditTargets.User, user.Id, summary), CancellationToken.None);
-        await tx.CommitAsync();
-        return result;
+        return await db.InTransactionAsync(async ct =>
+        {
+            var result = await change();
+            await audit.AppendAsync(db, new StaffUser(user.Id, user.UserName ?? user.Id), new AuditEntry(kind, AuditTargets.User, user.Id, summary), ct);
+            return result;
+        });
     }
 }

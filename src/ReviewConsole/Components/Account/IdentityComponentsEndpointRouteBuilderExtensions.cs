@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ReviewConsole.Data.Identity;
@@ -14,13 +15,19 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         var accountGroup = endpoints.MapGroup("/Account");
 
-        accountGroup.MapPost("/Logout", async (
-            [FromServices] SignInManager<AppUser> signInManager,
-            [FromForm] string? returnUrl) =>
+        // The form is read by hand after checking the antiforgery result: a [FromForm] parameter
+        // would make a post without a valid token throw (a 500) instead of answering 400.
+        accountGroup.MapPost("/Logout", async Task<IResult> (HttpContext context, [FromServices] SignInManager<AppUser> signInManager) =>
         {
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                return TypedResults.BadRequest("The sign-out form expired. Reload the page and sign out again.");
+            }
+
+            var returnUrl = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(context.RequestAborted))["returnUrl"].ToString() : "";
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect($"~/{returnUrl}");
-        }).RequireAuthorization();
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         return accountGroup;
     }

@@ -25,9 +25,6 @@ public sealed partial class ActOnActorPanel
     private EnforcementOutboxService Outbox { get; set; } = default!;
 
     [Inject]
-    private EnforcementService Enforcement { get; set; } = default!;
-
-    [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
     [Inject]
@@ -56,7 +53,10 @@ public sealed partial class ActOnActorPanel
         _ => "key",
     };
 
-    private bool NeedsApproval => preview is not null && Enforcement.NeedsApproval(Request(), preview.HighProfile);
+    private bool NeedsApproval => preview?.Radius.NeedsApproval == true;
+
+    private bool notify = true;
+    private string optOutReason = "";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -77,17 +77,20 @@ public sealed partial class ActOnActorPanel
 
     private EnforcementRequest Request()
     {
-        string? parameters = kind switch
+        EnforcementParameters? parameters = kind switch
         {
-            EnforcementKind.SetRateLimit => EnforcementJson.Serialize(new RateLimitParameters(rpm, tpm)),
-            EnforcementKind.SetQuota => EnforcementJson.Serialize(new QuotaParameters(quota)),
-            EnforcementKind.RestrictModelAccess => EnforcementJson.Serialize(new ModelAccessParameters(
-                string.IsNullOrWhiteSpace(models) ? null : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))),
+            EnforcementKind.SetRateLimit => new RateLimitParameters(rpm, tpm),
+            EnforcementKind.SetQuota => new QuotaParameters(quota),
+            EnforcementKind.RestrictModelAccess => new ModelAccessParameters(
+                string.IsNullOrWhiteSpace(models) ? null : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
             _ => null,
         };
         DateTimeOffset? expires = durationHours > 0 && EnforcementStateMachine.IsSanction(kind) ? Clock.GetUtcNow().AddHours(durationHours) : null;
-        return new EnforcementRequest(kind, TargetType, [TargetId], EnforcementReason.Manual, null,
-            string.IsNullOrWhiteSpace(policyClause) ? null : policyClause.Trim(), note.Trim(), parameters, expires);
+        return EnforcementRequest.With(kind, TargetType, [TargetId], EnforcementReason.Manual, null,
+            string.IsNullOrWhiteSpace(policyClause) ? null : policyClause.Trim(), note.Trim(), parameters, expires) with
+        {
+            NoticeOptOutReason = notify || !(EnforcementStateMachine.IsSanction(kind) || kind == EnforcementKind.Warn) ? null : optOutReason,
+        };
     }
 
     // Guarded against double submits: one request at a time, the button disabled meanwhile.
@@ -101,7 +104,18 @@ public sealed partial class ActOnActorPanel
         busy = true;
         try
         {
-            var result = await Outbox.RequestAsync(Request(), User, CancellationToken.None);
+            EnforcementRequest request;
+            try
+            {
+                request = Request();
+            }
+            catch (ArgumentException e)
+            {
+                Snackbar.Add(e.Message.Split(" (Parameter", StringSplitOptions.None)[0], Severity.Error);
+                return;
+            }
+
+            var result = await Outbox.RequestAsync(request, User, CancellationToken.None);
             Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
             if (result.Succeeded)
             {

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Actors;
@@ -37,6 +39,11 @@ public sealed partial class ActorPage
 
     [Inject]
     private StrikeService Strikes { get; set; } = default!;
+
+    [Inject]
+    private UseCaseMonitorService UseCases { get; set; } = default!;
+
+    private IReadOnlyList<ResearchCreditAccount> credits = [];
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -102,6 +109,10 @@ public sealed partial class ActorPage
         loading = actor is null;
         actor = await Actors.GetAsync(Kind, Id, CancellationToken.None);
         standing = actor is not null && Kind == ActorKind.Organization ? await Strikes.StandingAsync(actor.OrganizationId, CancellationToken.None) : null;
+        credits = actor is null ? []
+            : Kind == ActorKind.Organization ? await UseCases.CreditsForOrganizationAsync(actor.OrganizationId, CancellationToken.None)
+            : actor.ApplicationId is { } app ? await UseCases.CreditsForApplicationAsync(app, CancellationToken.None)
+            : [];
         breadcrumbs = actor is null ? [] : Crumbs(actor);
         loading = false;
     }

@@ -27,6 +27,108 @@ public sealed class ActorRegistry(TimeProvider clock)
         return new ActorIds(orgId, appId, keyId);
     }
 
+    /// <summary>
+    /// Finds or creates many actor chains at once (an intake chunk): one read per level for the
+    /// external ids, one batched insert per level for the unknown ones. A concurrent creator of the
+    /// same ids makes the insert fail on the unique index; EF rolls its savepoint back and the level
+    /// is read again, so the other writer's rows are used.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<ActorRef, ActorIds>> EnsureManyAsync(AppDbContext db, IReadOnlyCollection<ActorRef> refs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(refs);
+        var result = new Dictionary<ActorRef, ActorIds>();
+        if (refs.Count == 0)
+        {
+            return result;
+        }
+
+        var now = clock.GetUtcNow();
+        var orgs = await EnsureLevelAsync(
+            db,
+            refs.Select(r => r.OrganizationId).Distinct(StringComparer.Ordinal).ToList(),
+            ids => db.Set<Organization>().Where(o => ids.Contains(o.ExternalId)).Select(o => new KeyValuePair<string, long>(o.ExternalId, o.Id)),
+            id => new Organization { ExternalId = id, Name = id, CreatedAt = now },
+            o => new KeyValuePair<string, long>(o.ExternalId, o.Id),
+            cancellationToken);
+        var appOrg = refs.GroupBy(r => r.ApplicationId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => orgs[g.First().OrganizationId], StringComparer.Ordinal);
+        var apps = await EnsureLevelAsync(
+            db,
+            appOrg.Keys.ToList(),
+            ids => db.Set<Application>().Where(a => ids.Contains(a.ExternalId)).Select(a => new KeyValuePair<string, long>(a.ExternalId, a.Id)),
+            id => new Application { ExternalId = id, Name = id, OrganizationId = appOrg[id], CreatedAt = now },
+            a => new KeyValuePair<string, long>(a.ExternalId, a.Id),
+            cancellationToken);
+        var keyParent = refs.GroupBy(r => r.ApiKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var keys = await EnsureLevelAsync(
+            db,
+            keyParent.Keys.ToList(),
+            ids => db.Set<ApiKey>().Where(k => ids.Contains(k.ExternalId)).Select(k => new KeyValuePair<string, long>(k.ExternalId, k.Id)),
+            id => new ApiKey
+            {
+                ExternalId = id,
+                Prefix = id.Length > 12 ? id[..12] : id,
+                ApplicationId = apps[keyParent[id].ApplicationId],
+                OrganizationId = orgs[keyParent[id].OrganizationId],
+                CreatedAt = now,
+            },
+            k => new KeyValuePair<string, long>(k.ExternalId, k.Id),
+            cancellationToken);
+        foreach (var r in refs)
+        {
+            result[r] = new ActorIds(orgs[r.OrganizationId], apps[r.ApplicationId], keys[r.ApiKeyId]);
+        }
+
+        return result;
+    }
+
+    private static async Task<Dictionary<string, long>> EnsureLevelAsync<T>(
+        AppDbContext db,
+        List<string> externalIds,
+        Func<List<string>, IQueryable<KeyValuePair<string, long>>> find,
+        Func<string, T> create,
+        Func<T, KeyValuePair<string, long>> idOf,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = (await find(externalIds).ToListAsync(cancellationToken)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            var missing = externalIds.Where(id => !found.ContainsKey(id)).Select(create).ToList();
+            if (missing.Count == 0)
+            {
+                return found;
+            }
+
+            db.AddRange(missing);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                foreach (var pair in missing.Select(idOf))
+                {
+                    found[pair.Key] = pair.Value;
+                }
+
+                return found;
+            }
+            catch (DbUpdateException) when (attempt < 2)
+            {
+                // Another writer created some of them first (unique external ids); read theirs.
+                foreach (var entity in missing)
+                {
+                    db.Entry(entity).State = EntityState.Detached;
+                }
+            }
+            finally
+            {
+                foreach (var entity in missing.Where(e => db.Entry(e).State != EntityState.Detached))
+                {
+                    db.Entry(entity).State = EntityState.Detached;
+                }
+            }
+        }
+    }
+
     public Task<long> EnsureOrganizationAsync(AppDbContext db, string externalId, CancellationToken cancellationToken) =>
         EnsureAsync(
             db,
@@ -43,10 +145,23 @@ public sealed class ActorRegistry(TimeProvider clock)
             a => a.Id,
             cancellationToken);
 
-    private Task<long> EnsureKeyAsync(AppDbContext db, string externalId, long applicationId, long organizationId, CancellationToken cancellationToken) =>
-        EnsureAsync(
+    private async Task<long> EnsureKeyAsync(AppDbContext db, string externalId, long applicationId, long organizationId, CancellationToken cancellationToken)
+    {
+        var find = db.Set<ApiKey>().Where(k => k.ExternalId == externalId).Select(k => (long?)k.Id);
+        if (await find.FirstOrDefaultAsync(cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        // A new key starts from the limits set on its application and organization (the stricter of
+        // the two where both set one), so an approval or a sanction at that level covers it too.
+        var app = await db.Set<Application>().AsNoTracking().Where(a => a.Id == applicationId)
+            .Select(a => new { a.LimitMonthlyTokenQuota, a.LimitRpm, a.LimitTpm, a.LimitMaxOutputTokens, a.LimitAllowedModels, a.LimitPilotEndUserCap }).SingleAsync(cancellationToken);
+        var org = await db.Set<Organization>().AsNoTracking().Where(o => o.Id == organizationId)
+            .Select(o => new { o.LimitMonthlyTokenQuota, o.LimitRpm, o.LimitTpm, o.LimitMaxOutputTokens, o.LimitAllowedModels, o.LimitPilotEndUserCap }).SingleAsync(cancellationToken);
+        return await EnsureAsync(
             db,
-            db.Set<ApiKey>().Where(k => k.ExternalId == externalId).Select(k => (long?)k.Id),
+            find,
             () => new ApiKey
             {
                 ExternalId = externalId,
@@ -54,9 +169,32 @@ public sealed class ActorRegistry(TimeProvider clock)
                 ApplicationId = applicationId,
                 OrganizationId = organizationId,
                 CreatedAt = clock.GetUtcNow(),
+                MonthlyTokenQuota = Stricter(app.LimitMonthlyTokenQuota, org.LimitMonthlyTokenQuota),
+                RateLimitRpm = Stricter(app.LimitRpm, org.LimitRpm),
+                RateLimitTpm = Stricter(app.LimitTpm, org.LimitTpm),
+                MaxOutputTokens = Stricter(app.LimitMaxOutputTokens, org.LimitMaxOutputTokens),
+                AllowedModels = StricterModels(app.LimitAllowedModels, org.LimitAllowedModels),
+                PilotEndUserCap = Stricter(app.LimitPilotEndUserCap, org.LimitPilotEndUserCap),
             },
             k => k.Id,
             cancellationToken);
+    }
+
+    private static T? Stricter<T>(T? a, T? b)
+        where T : struct, IComparable<T> =>
+        a is { } x && b is { } y ? (x.CompareTo(y) <= 0 ? x : y) : a ?? b;
+
+    /// <summary>Both levels restrict models: only models both allow (an empty intersection allows none we know, so keep the organization's).</summary>
+    private static string? StricterModels(string? app, string? org)
+    {
+        if (app is null || org is null)
+        {
+            return app ?? org;
+        }
+
+        var both = app.Split(',').Intersect(org.Split(','), StringComparer.Ordinal).ToList();
+        return both.Count > 0 ? string.Join(',', both) : org;
+    }
 
     private static async Task<long> EnsureAsync<T>(AppDbContext db, IQueryable<long?> find, Func<T> create, Func<T, long> idOf, CancellationToken cancellationToken)
         where T : class

@@ -51,8 +51,6 @@ public sealed record ActorDetails(
     IReadOnlyList<EnforcementListItem> InFlight,
     IReadOnlyList<TimelineEntry> Timeline);
 
-public sealed record UsageImportResult(int Updated, IReadOnlyList<string> Rejected);
-
 /// <summary>Reads for the actor pages (organizations → applications → keys) and their timeline.</summary>
 public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
@@ -203,76 +201,27 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
             return ServiceResult.Fail("Only a Lead or an Admin can mark organizations high-profile.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await db.Set<Organization>().Where(o => o.Id == organizationId && o.IsHighProfile != highProfile)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile), cancellationToken);
-        if (changed == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var changed = await db.Set<Organization>().Where(o => o.Id == organizationId && o.IsHighProfile != highProfile)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsHighProfile, highProfile), ct);
+                if (changed == 0)
+                {
+                    return ServiceResult.Fail("Nothing changed.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("actor.highprofile", "Organization", organizationId.ToString(CultureInfo.InvariantCulture), highProfile ? "Marked high-profile (sanctions need a Lead's approval)" : "No longer high-profile"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Nothing changed.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("actor.highprofile", "Organization", organizationId.ToString(CultureInfo.InvariantCulture), highProfile ? "Marked high-profile (sanctions need a Lead's approval)" : "No longer high-profile"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok(highProfile ? "Marked high-profile." : "High-profile mark removed.");
-    }
-
-    /// <summary>
-    /// Imports usage as reported by the platform: one <c>key_id,tokens_used_this_month</c> per line
-    /// (a header line is allowed). Bad lines are rejected with their reason; good lines are applied.
-    /// </summary>
-    public async Task<UsageImportResult> ImportUsageAsync(string csv, StaffUser by, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(csv);
-        ArgumentNullException.ThrowIfNull(by);
-        var rejected = new List<string>();
-        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lines = csv.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || (i == 0 && line.StartsWith("key_id", StringComparison.OrdinalIgnoreCase)))
-            {
-                continue;
-            }
-
-            var parts = line.Split(',');
-            if (parts.Length != 2 || parts[0].Trim().Length == 0)
-            {
-                rejected.Add($"Line {i + 1}: expected key_id,tokens_used_this_month.");
-            }
-            else if (!long.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var tokens))
-            {
-                rejected.Add($"Line {i + 1}: '{Clip(parts[1].Trim())}' is not a non-negative whole number.");
-            }
-            else
-            {
-                rows[parts[0].Trim()] = tokens;
-            }
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await StaffDirectory.IsInAnyRoleAsync(db, by.Id, [Roles.Lead, Roles.Admin], cancellationToken))
-        {
-            return new UsageImportResult(0, ["Only a Lead or an Admin can import usage."]);
-        }
-
-        var externalIds = rows.Keys.ToList();
-        var known = await db.Set<ApiKey>().Where(k => externalIds.Contains(k.ExternalId)).Select(k => k.ExternalId).ToListAsync(cancellationToken);
-        rejected.AddRange(externalIds.Except(known).Select(k => $"Unknown key id '{Clip(k)}'."));
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var keyId in known)
-        {
-            var tokens = rows[keyId];
-            await db.Set<ApiKey>().Where(k => k.ExternalId == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.TokensUsedThisMonth, tokens), cancellationToken);
-        }
-
-        if (known.Count > 0)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("actor.usage.imported", "ApiKey", "*", $"Imported usage for {known.Count} key(s); {rejected.Count} line(s) rejected"), cancellationToken);
-        }
-
-        await tx.CommitAsync(cancellationToken);
-        return new UsageImportResult(known.Count, rejected);
     }
 
     private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
@@ -302,7 +251,7 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
             entries.Add(new TimelineEntry(a.RequestedAt, "Enforcement", $"Requested: {what}", $"#{a.Id} on {a.TargetLabel} by {a.RequestedBy} · {a.Reason}" + (a.PolicyClause is null ? "" : $" · {a.PolicyClause}"), "/enforcement?action=" + a.Id.ToString(CultureInfo.InvariantCulture), "policy"));
             if (a.CompletedAt is { } done)
             {
-                entries.Add(new TimelineEntry(done, "Enforcement", $"Carried out: {what}", $"#{a.Id} {(a.ConfirmedAtPlatform ? "confirmed at the platform" : "not confirmed by the platform")}", "/enforcement?action=" + a.Id.ToString(CultureInfo.InvariantCulture), "check"));
+                entries.Add(new TimelineEntry(done, "Enforcement", $"Carried out: {what}", $"#{a.Id} {(a.PlatformResponse == LocalEnforcementGateway.Label ? "applied to the local registry" : a.ConfirmedAtPlatform ? "confirmed by the platform" : "not confirmed by the platform")}", "/enforcement?action=" + a.Id.ToString(CultureInfo.InvariantCulture), "check"));
             }
         }
 

@@ -1,3 +1,4 @@
+using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Infrastructure.Api;
 
 namespace ReviewConsole.Features.Actors;
@@ -8,6 +9,7 @@ public static class ActorsFeature
     {
         services.AddSingleton<ActorRegistry>();
         services.AddSingleton<ActorService>();
+        services.AddSingleton<UsageService>();
         services.AddHostedService<DemoActorEnrichment>();
         return services;
     }
@@ -15,7 +17,8 @@ public static class ActorsFeature
     public static WebApplication MapActors(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapApiV1().MapKeyRegistryApi();
+        // What the platform and organizations read and report: the key registry, usage and notices.
+        app.MapApiV1().MapKeyRegistryApi().MapUsageApi().MapNoticesApi();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.UseCases;
 using ReviewConsole.Infrastructure.Api;
 
 namespace ReviewConsole.Features.Actors;
@@ -33,14 +34,24 @@ public static class KeyRegistryApi
                          join a in db.Set<Application>() on k.ApplicationId equals a.Id
                          join o in db.Set<Organization>() on k.OrganizationId equals o.Id
                          where k.ExternalId == keyId
-                         select new { Key = k, AppId = a.ExternalId, AppStatus = a.Status, OrgId = o.ExternalId, OrgStatus = o.Status })
+                         select new
+                         {
+                             Key = k,
+                             AppId = a.ExternalId,
+                             AppStatus = a.Status,
+                             OrgId = o.ExternalId,
+                             OrgStatus = o.Status,
+                             Credits = db.Set<ResearchCreditAccount>().Where(c => c.ApplicationId == a.Id).OrderByDescending(c => c.Id)
+                                 .Select(c => new { c.GrantedUsd, c.UsedUsd, c.ExhaustedAt }).FirstOrDefault(),
+                         })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return Results.Json(new { error = "not_found", message = "Unknown key id." }, statusCode: StatusCodes.Status404NotFound);
         }
 
-        var etag = $"\"k{row.Key.Version.ToString(CultureInfo.InvariantCulture)}\"";
+        // Usage and credits change without a registry version; they are part of the tag too.
+        var etag = $"\"k{row.Key.Version.ToString(CultureInfo.InvariantCulture)}-{row.Key.TokensUsedThisMonth.ToString(CultureInfo.InvariantCulture)}-{(row.Credits?.UsedUsd ?? 0).ToString(CultureInfo.InvariantCulture)}\"";
         if (NotModified(http, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
@@ -58,7 +69,11 @@ public static class KeyRegistryApi
             rate_limit_rpm = key.RateLimitRpm,
             rate_limit_tpm = key.RateLimitTpm,
             monthly_token_quota = key.MonthlyTokenQuota,
+            tokens_used_this_month = key.TokensUsedThisMonth,
+            max_output_tokens = key.MaxOutputTokens,
             allowed_models = key.AllowedModels?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            pilot_end_user_cap = key.PilotEndUserCap,
+            research_credits = row.Credits is null ? null : new { granted_usd = row.Credits.GrantedUsd, used_usd = row.Credits.UsedUsd, remaining_usd = Math.Max(0, row.Credits.GrantedUsd - row.Credits.UsedUsd), exhausted = row.Credits.ExhaustedAt != null },
             version = key.Version,
             status_changed_at = key.StatusChangedAt,
         });
@@ -85,7 +100,7 @@ public static class KeyRegistryApi
                           join o in db.Set<Organization>() on k.OrganizationId equals o.Id
                           where k.Version > after && k.Version <= upTo
                           orderby k.Version, k.Id
-                          select new { k.ExternalId, k.Status, AppStatus = a.Status, OrgStatus = o.Status, k.Version, k.StatusChangedAt, k.RateLimitRpm, k.RateLimitTpm, k.MonthlyTokenQuota, k.AllowedModels })
+                          select new { k.ExternalId, k.Status, AppStatus = a.Status, OrgStatus = o.Status, k.Version, k.StatusChangedAt, k.RateLimitRpm, k.RateLimitTpm, k.MonthlyTokenQuota, k.AllowedModels, k.MaxOutputTokens, k.PilotEndUserCap })
             .ToListAsync(cancellationToken);
         var hasMore = await db.Set<ApiKey>().AnyAsync(k => k.Version > upTo, cancellationToken);
         return Results.Json(new
@@ -100,7 +115,9 @@ public static class KeyRegistryApi
                 rate_limit_rpm = r.RateLimitRpm,
                 rate_limit_tpm = r.RateLimitTpm,
                 monthly_token_quota = r.MonthlyTokenQuota,
+                max_output_tokens = r.MaxOutputTokens,
                 allowed_models = r.AllowedModels?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                pilot_end_user_cap = r.PilotEndUserCap,
             }),
             next_since = upTo,
             has_more = hasMore,

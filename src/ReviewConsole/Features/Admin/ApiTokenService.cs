@@ -60,11 +60,14 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, A
             OrganizationId = request.OrganizationId,
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Add(token);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, by, new AuditEntry("token.issued", "ApiToken", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Issued API token '{token.Name}' ({token.Prefix}…) with scopes {token.Scopes}"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                db.Add(token);
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, by, new AuditEntry("token.issued", "ApiToken", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Issued API token '{token.Name}' ({token.Prefix}…) with scopes {token.Scopes}"), ct);
+            },
+            cancellationToken);
         return new IssuedToken(token.Id, token.Name, secret, scopes, token.ExpiresAt);
     }
 
@@ -98,16 +101,19 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, A
         ArgumentNullException.ThrowIfNull(by);
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var revoked = await db.Set<ApiToken>().Where(t => t.Id == tokenId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.RevokedBy, by.Name), cancellationToken);
-        if (revoked == 1)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("token.revoked", "ApiToken", tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture), "Revoked API token"), cancellationToken);
-        }
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                var revoked = await db.Set<ApiToken>().Where(t => t.Id == tokenId && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.RevokedBy, by.Name), ct);
+                if (revoked == 1)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("token.revoked", "ApiToken", tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture), "Revoked API token"), ct);
+                }
 
-        await tx.CommitAsync(cancellationToken);
-        return revoked == 1;
+                return revoked == 1;
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<TokenSummary>> ListAsync(CancellationToken cancellationToken)

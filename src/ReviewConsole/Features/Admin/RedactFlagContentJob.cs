@@ -6,23 +6,39 @@ using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Flags.Ingestion;
 using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Admin;
 
-public sealed record RedactionRun(int Batches, int FlagsRedacted, int RejectedRecordsRedacted = 0);
+public sealed record RedactionRun(int Batches, int FlagsRedacted, int RejectedRecordsRedacted = 0)
+{
+    public int UndecidedFlagsRedacted { get; init; }
+
+    public int ClusterExcerptsRedacted { get; init; }
+
+    public int DropFilesDeleted { get; init; }
+}
 
 /// <summary>
-/// Personal data retention: once a decided flag is older than Retention:FlagContentDays, its prompt
-/// and completion are emptied and <see cref="Flag.Redacted"/> set; decisions, labels, scores and the
-/// content hash stay. Works in batches, each one atomic with its audit event (counts and id range);
-/// the conditional update (<c>WHERE NOT Redacted</c>) makes a second node or a rerun harmless.
-/// Undecided flags keep their content: a reviewer still needs it. Rejected intake records
-/// (<see cref="IngestionError"/>) hold the same kind of text in their raw payload; past the same
-/// period the payload is emptied and the reason kept.
+/// Personal data retention. Past Retention:FlagContentDays a decided flag's prompt and completion are
+/// emptied and <see cref="Flag.Redacted"/> set (decisions, labels, scores and the content hash stay);
+/// past Retention:UndecidedFlagContentDays the same happens to flags nobody decided. Past
+/// FlagContentDays, cluster excerpts (a piece of the first member's completion) are emptied and
+/// rejected intake records (<see cref="IngestionError"/>) lose their raw payload (the reason stays).
+/// Past Retention:DropFolderFileDays the drop folder's finished files (<c>done/</c>, rejects reports,
+/// <c>failed/</c>) are deleted after their name, size and SHA-256 are audited. Database work runs in
+/// batches, each atomic with its audit event (counts and id range); conditional updates make a second
+/// node or a rerun harmless. Nothing here touches audit rows: they never hold prompts or completions.
 /// </summary>
-public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock, IOptions<RetentionOptions> options)
+public sealed class RedactFlagContentJob(
+    IDbContextFactory<AppDbContext> dbFactory,
+    AuditLog audit,
+    TimeProvider clock,
+    IOptions<RetentionOptions> options,
+    IOptions<FileDropOptions>? fileDrop = null,
+    IHostEnvironment? environment = null)
 {
     public const string Name = "redact-flag-content";
 
@@ -31,9 +47,11 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
     public async Task<RedactionRun> RedactAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var undecided = await RedactUndecidedAsync(settings, cancellationToken);
+        var files = await DeleteDropFilesAsync(settings, cancellationToken);
         if (settings.FlagContentDays == 0)
         {
-            return new RedactionRun(0, 0);
+            return new RedactionRun(undecided.Batches, 0) { UndecidedFlagsRedacted = undecided.Redacted, DropFilesDeleted = files };
         }
 
         var cutoff = clock.GetUtcNow().AddDays(-settings.FlagContentDays);
@@ -75,7 +93,121 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
                 reason),
             cutoff,
             cancellationToken);
-        return new RedactionRun(flags.Batches + rejected.Batches, flags.Redacted, rejected.Redacted);
+        var excerpts = await RedactInBatchesAsync(
+            settings.BatchSize,
+            db => db.Set<FlagCluster>().AsNoTracking()
+                .Where(c => c.FirstSeenAt < cutoff && c.Excerpt != "")
+                .OrderBy(c => c.Id)
+                .Select(c => c.Id),
+            (db, ids, ct) => db.Set<FlagCluster>()
+                .Where(c => ids.Contains(c.Id) && c.Excerpt != "")
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Excerpt, ""), ct),
+            (redacted, range) => new AuditEntry(
+                AuditKinds.ClusterExcerptsRedacted,
+                "FlagCluster",
+                range,
+                string.Create(CultureInfo.InvariantCulture, $"Redacted the excerpt of {redacted} cluster(s) first seen before {cutoff:yyyy-MM-dd} (ids {range})"),
+                reason),
+            cutoff,
+            cancellationToken);
+        return new RedactionRun(flags.Batches + rejected.Batches + excerpts.Batches + undecided.Batches, flags.Redacted, rejected.Redacted)
+        {
+            UndecidedFlagsRedacted = undecided.Redacted,
+            ClusterExcerptsRedacted = excerpts.Redacted,
+            DropFilesDeleted = files,
+        };
+    }
+
+    private async Task<(int Batches, int Redacted)> RedactUndecidedAsync(RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        if (settings.UndecidedFlagContentDays == 0)
+        {
+            return (0, 0);
+        }
+
+        var cutoff = clock.GetUtcNow().AddDays(-settings.UndecidedFlagContentDays);
+        var reason = $"Retention:UndecidedFlagContentDays = {settings.UndecidedFlagContentDays.ToString(CultureInfo.InvariantCulture)}";
+        return await RedactInBatchesAsync(
+            settings.BatchSize,
+            db => db.Set<Flag>().AsNoTracking()
+                .Where(f => !f.Redacted && f.Status != FlagStatus.Decided && f.IngestedAt < cutoff)
+                .OrderBy(f => f.Id)
+                .Select(f => f.Id),
+            (db, ids, ct) => db.Set<Flag>()
+                .Where(f => ids.Contains(f.Id) && !f.Redacted && f.Status != FlagStatus.Decided)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.Prompt, "")
+                    .SetProperty(f => f.Completion, "")
+                    .SetProperty(f => f.Redacted, true), ct),
+            (redacted, range) => new AuditEntry(
+                AuditKinds.UndecidedFlagContentRedacted,
+                "Flag",
+                range,
+                string.Create(CultureInfo.InvariantCulture, $"Redacted prompt and completion of {redacted} never-decided flag(s) ingested before {cutoff:yyyy-MM-dd} (ids {range})"),
+                reason),
+            cutoff,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes finished drop-folder files older than the period: each batch is audited first (file
+    /// name, size, SHA-256), then deleted, so the trail never lacks a file that is gone; a file that
+    /// cannot be deleted now is audited again by the next run.
+    /// </summary>
+    private async Task<int> DeleteDropFilesAsync(RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        var drop = fileDrop?.Value;
+        if (settings.DropFolderFileDays == 0 || drop is null || !drop.Enabled)
+        {
+            return 0;
+        }
+
+        var root = Path.GetFullPath(drop.Path, environment?.ContentRootPath ?? Directory.GetCurrentDirectory());
+        var cutoff = clock.GetUtcNow().AddDays(-settings.DropFolderFileDays).UtcDateTime;
+        var old = new[] { IngestFileDropJob.DoneFolder, IngestFileDropJob.FailedFolder }
+            .Select(folder => Path.Combine(root, folder))
+            .Where(Directory.Exists)
+            .SelectMany(folder => new DirectoryInfo(folder).EnumerateFiles())
+            .Where(f => f.LastWriteTimeUtc < cutoff)
+            .OrderBy(f => f.FullName, StringComparer.Ordinal)
+            .ToList();
+        var deleted = 0;
+        foreach (var batch in old.Chunk(settings.BatchSize))
+        {
+            var described = new List<object>();
+            foreach (var file in batch)
+            {
+                await using var stream = file.OpenRead();
+                var hash = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+                described.Add(new { file = Path.GetRelativePath(root, file.FullName), bytes = file.Length, sha256 = hash, lastWrite = file.LastWriteTimeUtc });
+            }
+
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                    AuditKinds.DropFilesDeleted,
+                    "FileDrop",
+                    Path.GetFileName(root),
+                    string.Create(CultureInfo.InvariantCulture, $"Deleted {batch.Length} finished drop-folder file(s) last written before {cutoff:yyyy-MM-dd}"),
+                    $"Retention:DropFolderFileDays = {settings.DropFolderFileDays.ToString(CultureInfo.InvariantCulture)}",
+                    AfterJson: JsonSerializer.Serialize(described)), cancellationToken);
+            }
+
+            foreach (var file in batch)
+            {
+                try
+                {
+                    file.Delete();
+                    deleted++;
+                }
+                catch (IOException)
+                {
+                    // Still being moved or read; the next run audits and deletes it.
+                }
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>
@@ -102,19 +234,23 @@ public sealed class RedactFlagContentJob(IDbContextFactory<AppDbContext> dbFacto
                 break;
             }
 
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var redacted = await redact(db, ids, cancellationToken);
-            if (redacted > 0)
-            {
-                var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
-                var entry = describe(redacted, range) with
+            var redacted = await db.InTransactionAsync(
+                async ct =>
                 {
-                    AfterJson = JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff }),
-                };
-                await audit.AppendAsync(db, StaffUser.System, entry, cancellationToken);
-            }
+                    var redacted = await redact(db, ids, ct);
+                    if (redacted > 0)
+                    {
+                        var range = string.Create(CultureInfo.InvariantCulture, $"{ids[0]}-{ids[^1]}");
+                        var entry = describe(redacted, range) with
+                        {
+                            AfterJson = JsonSerializer.Serialize(new { redacted, firstId = ids[0], lastId = ids[^1], cutoff }),
+                        };
+                        await audit.AppendAsync(db, StaffUser.System, entry, ct);
+                    }
 
-            await tx.CommitAsync(cancellationToken);
+                    return redacted;
+                },
+                cancellationToken);
             batches++;
             total += redacted;
             if (ids.Count < batchSize)

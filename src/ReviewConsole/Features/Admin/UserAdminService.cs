@@ -98,23 +98,33 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             DisplayName = request.DisplayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        var refused = await db.InTransactionAsync<AdminResult?>(
+            async ct =>
+            {
+                var created = await users.CreateAsync(user, password);
+                if (!created.Succeeded)
+                {
+                    return AdminResult.Refused(Describe(created));
+                }
+
+                var added = await users.AddToRolesAsync(user, roles);
+                if (!added.Succeeded)
+                {
+                    return AdminResult.Refused(Describe(added));
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry(
+                    AuditKinds.Invited, AuditTargets.User, user.Id, $"Invited {user.Email} as {string.Join(", ", roles)}",
+                    AfterJson: Snapshot(user.Email, user.DisplayName, roles, disabled: false)), CancellationToken.None);
+                return null;
+            },
+            refusal => refusal is null,
+            CancellationToken.None);
+        if (refused is not null)
         {
-            return AdminResult.Refused(Describe(created));
+            return refused;
         }
 
-        var added = await users.AddToRolesAsync(user, roles);
-        if (!added.Succeeded)
-        {
-            return AdminResult.Refused(Describe(added));
-        }
-
-        await audit.AppendAsync(db, by, new AuditEntry(
-            AuditKinds.Invited, AuditTargets.User, user.Id, $"Invited {user.Email} as {string.Join(", ", roles)}",
-            AfterJson: Snapshot(user.Email, user.DisplayName, roles, disabled: false)), CancellationToken.None);
-        await tx.CommitAsync();
         return AdminResult.Ok($"Invited {request.Email}.", password);
     }
 
@@ -149,27 +159,37 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
 
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
-        if (!removed.Succeeded)
+        var refused = await db.InTransactionAsync<AdminResult?>(
+            async ct =>
+            {
+                var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
+                if (!removed.Succeeded)
+                {
+                    return AdminResult.Refused(Describe(removed));
+                }
+
+                var added = await users.AddToRolesAsync(user, roles.Except(current));
+                if (!added.Succeeded)
+                {
+                    return AdminResult.Refused(Describe(added));
+                }
+
+                await users.UpdateSecurityStampAsync(user);
+                await audit.AppendAsync(db, by, new AuditEntry(
+                    AuditKinds.RolesChanged, AuditTargets.User, user.Id,
+                    $"Roles of {user.Email}: {Describe(current)} → {Describe(roles)}",
+                    reason,
+                    Snapshot(user.Email, user.DisplayName, current, user.IsDisabled),
+                    Snapshot(user.Email, user.DisplayName, roles, user.IsDisabled)), CancellationToken.None);
+                return null;
+            },
+            refusal => refusal is null,
+            CancellationToken.None);
+        if (refused is not null)
         {
-            return AdminResult.Refused(Describe(removed));
+            return refused;
         }
 
-        var added = await users.AddToRolesAsync(user, roles.Except(current));
-        if (!added.Succeeded)
-        {
-            return AdminResult.Refused(Describe(added));
-        }
-
-        await users.UpdateSecurityStampAsync(user);
-        await audit.AppendAsync(db, by, new AuditEntry(
-            AuditKinds.RolesChanged, AuditTargets.User, user.Id,
-            $"Roles of {user.Email}: {Describe(current)} → {Describe(roles)}",
-            reason,
-            Snapshot(user.Email, user.DisplayName, current, user.IsDisabled),
-            Snapshot(user.Email, user.DisplayName, roles, user.IsDisabled)), CancellationToken.None);
-        await tx.CommitAsync();
         return AdminResult.Ok($"Roles of {user.Email} are now {(roles.Count == 0 ? "none" : string.Join(", ", roles))}.");
     }
 
@@ -196,22 +216,32 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
         var roles = await users.GetRolesAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        user.IsDisabled = disabled;
-        var updated = await users.UpdateAsync(user);
-        if (!updated.Succeeded)
+        var refused = await db.InTransactionAsync<AdminResult?>(
+            async ct =>
+            {
+                user.IsDisabled = disabled;
+                var updated = await users.UpdateAsync(user);
+                if (!updated.Succeeded)
+                {
+                    return AdminResult.Refused(Describe(updated));
+                }
+
+                await users.UpdateSecurityStampAsync(user);
+                await audit.AppendAsync(db, by, new AuditEntry(
+                    disabled ? AuditKinds.Disabled : AuditKinds.Enabled, AuditTargets.User, user.Id,
+                    disabled ? $"Disabled {user.Email}" : $"Enabled {user.Email}",
+                    reason,
+                    Snapshot(user.Email, user.DisplayName, roles, !disabled),
+                    Snapshot(user.Email, user.DisplayName, roles, disabled)), CancellationToken.None);
+                return null;
+            },
+            refusal => refusal is null,
+            CancellationToken.None);
+        if (refused is not null)
         {
-            return AdminResult.Refused(Describe(updated));
+            return refused;
         }
 
-        await users.UpdateSecurityStampAsync(user);
-        await audit.AppendAsync(db, by, new AuditEntry(
-            disabled ? AuditKinds.Disabled : AuditKinds.Enabled, AuditTargets.User, user.Id,
-            disabled ? $"Disabled {user.Email}" : $"Enabled {user.Email}",
-            reason,
-            Snapshot(user.Email, user.DisplayName, roles, !disabled),
-            Snapshot(user.Email, user.DisplayName, roles, disabled)), CancellationToken.None);
-        await tx.CommitAsync();
         return AdminResult.Ok(disabled ? $"Disabled {user.Email}; their sessions end within a minute." : $"Enabled {user.Email}.");
     }
 

@@ -61,7 +61,6 @@ public sealed record AppealableSanction(long Id, EnforcementKind Kind, string Ta
 /// </summary>
 public sealed class AppealService(
     IDbContextFactory<AppDbContext> dbFactory,
-    EnforcementDispatcher dispatcher,
     StrikeService strikes,
     AuditLog audit,
     TimeProvider clock,
@@ -95,8 +94,14 @@ public sealed class AppealService(
             return new(AppealFileStatus.Forbidden, "Your role cannot file appeals.");
         }
 
+        // Only the organization that owns the sanction appeals it through the API; staff file on its behalf.
+        if (source != AppealSource.Staff && tokenOrganizationId is null)
+        {
+            return new(AppealFileStatus.Forbidden, "Appeals are filed with a token bound to the sanctioned organization.");
+        }
+
         var sanction = await db.Set<EnforcementAction>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == request.SanctionId, cancellationToken);
-        if (sanction is null || (tokenOrganizationId is { } org && sanction.OrganizationId != org))
+        if (sanction is null || (source != AppealSource.Staff && sanction.OrganizationId != tokenOrganizationId))
         {
             return new(AppealFileStatus.NotFound, "No such sanction.");
         }
@@ -130,21 +135,26 @@ public sealed class AppealService(
             DueAt = now.AddHours(settings.SlaHours),
             State = AppealState.Open,
         };
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Add(appeal);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique sanction id: a concurrent appeal for the same sanction won.
-            return new(AppealFileStatus.AlreadyAppealed, "This sanction has already been appealed.");
-        }
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                db.Add(appeal);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    // The unique sanction id: a concurrent appeal for the same sanction won.
+                    db.ChangeTracker.Clear();
+                    return new AppealFileResult(AppealFileStatus.AlreadyAppealed, "This sanction has already been appealed.");
+                }
 
-        await audit.AppendAsync(db, by, new AuditEntry("appeal.filed", "Appeal", appeal.Id.ToString(CultureInfo.InvariantCulture), $"Appeal against {sanction.Kind} #{sanction.Id} ({source})"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return new(AppealFileStatus.Created, "Appeal filed.", appeal);
+                await audit.AppendAsync(db, by, new AuditEntry("appeal.filed", "Appeal", appeal.Id.ToString(CultureInfo.InvariantCulture), $"Appeal against {sanction.Kind} #{sanction.Id} ({source})"), ct);
+                return new AppealFileResult(AppealFileStatus.Created, "Appeal filed.", appeal);
+            },
+            result => result.Status == AppealFileStatus.Created,
+            cancellationToken);
     }
 
     /// <summary>Upholds or overturns an open appeal. The decider must not be one of the sanction's deciders.</summary>
@@ -177,34 +187,42 @@ public sealed class AppealService(
 
         var now = clock.GetUtcNow();
         var state = overturn ? AppealState.Overturned : AppealState.Upheld;
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var decided = await db.Set<Appeal>().Where(a => a.Id == appealId && a.State == AppealState.Open)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, state)
-                    .SetProperty(a => a.DecidedBy, by.Name)
-                    .SetProperty(a => a.DecidedById, by.Id)
-                    .SetProperty(a => a.DecidedAt, now)
-                    .SetProperty(a => a.DecisionNote, note.Trim()),
-                cancellationToken);
-        if (decided == 0)
+        var reversalIds = await db.InTransactionAsync<List<long>?>(
+            async ct =>
+            {
+                var decided = await db.Set<Appeal>().Where(a => a.Id == appealId && a.State == AppealState.Open)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, state)
+                            .SetProperty(a => a.DecidedBy, by.Name)
+                            .SetProperty(a => a.DecidedById, by.Id)
+                            .SetProperty(a => a.DecidedAt, now)
+                            .SetProperty(a => a.DecisionNote, note.Trim()),
+                        ct);
+                if (decided == 0)
+                {
+                    return (List<long>?)null;
+                }
+
+                var reversals = new List<long>();
+                if (overturn)
+                {
+                    reversals = await ReverseAsync(db, appeal, sanction, by, now, ct);
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry(
+                    overturn ? "appeal.overturned" : "appeal.upheld",
+                    "Appeal",
+                    appealId.ToString(CultureInfo.InvariantCulture),
+                    overturn ? $"Overturned {sanction.Kind} #{sanction.Id}; reversal action(s) {string.Join(", ", reversals)}" : $"Upheld {sanction.Kind} #{sanction.Id}",
+                    Reason: note.Trim()), ct);
+                return reversals;
+            },
+            cancellationToken);
+        if (reversalIds is null)
         {
             return ServiceResult.Fail("The appeal was already decided.");
         }
 
-        var reversalIds = new List<long>();
-        if (overturn)
-        {
-            reversalIds = await ReverseAsync(db, appeal, sanction, by, now, cancellationToken);
-        }
-
-        await audit.AppendAsync(db, by, new AuditEntry(
-            overturn ? "appeal.overturned" : "appeal.upheld",
-            "Appeal",
-            appealId.ToString(CultureInfo.InvariantCulture),
-            overturn ? $"Overturned {sanction.Kind} #{sanction.Id}; reversal action(s) {string.Join(", ", reversalIds)}" : $"Upheld {sanction.Kind} #{sanction.Id}",
-            Reason: note.Trim()), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        dispatcher.Enqueue(reversalIds);
         return ServiceResult.Ok(overturn ? "Appeal overturned; the sanction is being reversed." : "Appeal upheld; the sanction stays.", appealId);
     }
 

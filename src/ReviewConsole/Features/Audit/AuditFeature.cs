@@ -16,6 +16,7 @@ public static class AuditFeature
         services.AddSingleton<AuditLog>();
         services.AddTransient<VerifyAuditChainJob>();
         services.AddSingleton<AuditQueryService>();
+        services.AddSingleton<ContentAccessAudit>();
         services.AddSingleton<IRecurringJobRegistration, VerifyAuditChainJobRegistration>();
         return services;
     }

@@ -20,6 +20,12 @@ public static class AuditKinds
     public const string AuditExported = "audit.exported";
     public const string FlagContentRedacted = "flag.content-redacted";
     public const string RejectedRecordsRedacted = "intake.rejected-redacted";
+    public const string UndecidedFlagContentRedacted = "flag.undecided-content-redacted";
+    public const string ClusterExcerptsRedacted = "cluster.excerpt-redacted";
+    public const string DropFilesDeleted = "intake.drop-files-deleted";
+    public const string IngestionPayloadViewed = "intake.payload-viewed";
+    public const string UseCaseTextViewed = "usecase.text-viewed";
+    public const string AppealTextViewed = "appeal.text-viewed";
 }
 
 /// <summary>Target types of the events above.</summary>

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Audit;
+using ReviewConsole.Infrastructure.Export;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Audit;
@@ -140,46 +140,32 @@ public sealed class AuditQueryService(IDbContextFactory<AppDbContext> dbFactory,
             return written;
         }
 
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
-        await writer.WriteLineAsync("sequence,occurred_at,actor_id,actor_name,kind,target_type,target_id,summary,reason,before_json,after_json,request_id,hash");
+        await using var csv = CsvExport.Create(output);
+        await csv.WriteRecordAsync(["sequence", "occurred_at", "actor_id", "actor_name", "kind", "target_type", "target_id", "summary", "reason", "before_json", "after_json", "request_id", "hash"], cancellationToken);
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            await writer.WriteLineAsync(string.Join(',',
-                row.Sequence.ToString(CultureInfo.InvariantCulture),
-                row.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                Csv(row.ActorId),
-                Csv(row.ActorName),
-                Csv(row.Kind),
-                Csv(row.TargetType),
-                Csv(row.TargetId),
-                Csv(row.Summary),
-                Csv(row.Reason),
-                Csv(row.BeforeJson),
-                Csv(row.AfterJson),
-                Csv(row.RequestId),
-                row.Hash));
+            await csv.WriteRecordAsync(
+                [
+                    row.Sequence.ToString(CultureInfo.InvariantCulture),
+                    row.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                    row.ActorId,
+                    row.ActorName,
+                    row.Kind,
+                    row.TargetType,
+                    row.TargetId,
+                    row.Summary,
+                    row.Reason,
+                    row.BeforeJson,
+                    row.AfterJson,
+                    row.RequestId,
+                    row.Hash,
+                ],
+                cancellationToken);
             written++;
         }
 
-        await writer.FlushAsync(cancellationToken);
+        await csv.FlushAsync(cancellationToken);
         return written;
-    }
-
-    /// <summary>Quotes a CSV field, and defuses spreadsheet formulas: audit fields carry text typed by
-    /// users and attackers (reasons, emails), which must not run as a formula when opened.</summary>
-    public static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web);

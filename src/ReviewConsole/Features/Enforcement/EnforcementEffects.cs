@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Enforcement;
+using ReviewConsole.Data.UseCases;
 
 namespace ReviewConsole.Features.Enforcement;
 
@@ -19,9 +20,33 @@ public static class EnforcementEffects
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(action);
+        var parameters = EnforcementContract.Read(action.Kind, action.ParametersJson);
         var keys = KeysInScope(db, action.TargetType, action.TargetId);
         var before = await SnapshotAsync(db, action.TargetType, action.TargetId, cancellationToken);
-        if (action.Kind is EnforcementKind.Warn or EnforcementKind.SendNotice)
+        switch (parameters)
+        {
+            case NoticeParameters notice:
+                db.Add(new Notice
+                {
+                    OrganizationId = action.OrganizationId,
+                    EnforcementActionId = action.Id,
+                    RelatedActionId = notice.RelatedActionId,
+                    TemplateKey = notice.Template,
+                    TemplateVersion = notice.TemplateVersion,
+                    Subject = notice.Subject,
+                    Body = notice.Body,
+                    CreatedAt = now,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                return before;
+            case ResearchCreditParameters credits:
+                await GrantCreditsAsync(db, action, credits, now, cancellationToken);
+                return before;
+            default:
+                break;
+        }
+
+        if (action.Kind == EnforcementKind.Warn)
         {
             return before;
         }
@@ -47,17 +72,28 @@ public static class EnforcementEffects
 
                 await keys.ExecuteUpdateAsync(s => s.SetProperty(k => k.Version, version), cancellationToken);
                 break;
-            case EnforcementKind.SetRateLimit:
-            case EnforcementKind.SetQuota:
-            case EnforcementKind.RestrictModelAccess:
-                await ApplyLimitsAsync(db, action, keys, version, cancellationToken);
+            case EnforcementKind.RestoreLimits:
+                await RestoreAsync(db, action, (RestoreParameters)parameters, version, cancellationToken);
                 break;
             default:
-                throw new InvalidOperationException($"No registry effect is defined for {action.Kind}.");
+                await ApplyLimitsAsync(db, action, Merge(parameters), keys, version, cancellationToken);
+                break;
         }
 
         return before;
     }
+
+    /// <summary>Which registry limits a limit kind sets, and to what (fields it does not set are null in <c>Sets</c>).</summary>
+    private sealed record LimitChange(LimitSet Values, bool Quota, bool Rates, bool MaxOutput, bool Models, bool PilotCap);
+
+    private static LimitChange Merge(EnforcementParameters parameters) => parameters switch
+    {
+        RateLimitParameters r => new(new LimitSet(Rpm: r.Rpm, Tpm: r.Tpm), false, true, false, false, false),
+        QuotaParameters q => new(new LimitSet(MonthlyTokenQuota: q.MonthlyTokens), true, false, false, false, false),
+        ModelAccessParameters m => new(new LimitSet(AllowedModels: m.Models), false, false, false, true, false),
+        LimitParameters l => new(l.Limits, true, true, true, true, true),
+        _ => throw new InvalidOperationException($"{parameters.GetType().Name} has no registry effect."),
+    };
 
     /// <summary>The action that undoes <paramref name="sanction"/>, or null when it cannot be undone
     /// (warnings, notices, or a limit change whose previous state was never captured).</summary>
@@ -74,8 +110,9 @@ public static class EnforcementEffects
             case EnforcementKind.SetRateLimit:
             case EnforcementKind.SetQuota:
             case EnforcementKind.RestrictModelAccess:
+            case EnforcementKind.SetLimits:
                 var before = EnforcementJson.Deserialize<TargetSnapshot>(sanction.PreviousStateJson);
-                return before is null ? null : (sanction.Kind, EnforcementJson.Serialize(new RestoreParameters(before.Keys)));
+                return before is null ? null : (EnforcementKind.RestoreLimits, EnforcementContract.Write(EnforcementKind.RestoreLimits, new RestoreParameters(before.Keys, before.Defaults)));
             default:
                 return null;
         }
@@ -129,17 +166,28 @@ public static class EnforcementEffects
     public static async Task<TargetSnapshot> SnapshotAsync(AppDbContext db, EnforcementTargetType type, long targetId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var keys = await KeysInScope(db, type, targetId).AsNoTracking()
+        var rows = await KeysInScope(db, type, targetId).AsNoTracking()
             .OrderBy(k => k.Id)
-            .Select(k => new KeySnapshot(k.Id, k.Status, k.RateLimitRpm, k.RateLimitTpm, k.MonthlyTokenQuota, k.AllowedModels))
+            .Select(k => new { k.Id, k.Status, k.MonthlyTokenQuota, k.RateLimitRpm, k.RateLimitTpm, k.MaxOutputTokens, k.AllowedModels, k.PilotEndUserCap })
             .ToListAsync(cancellationToken);
-        ActorStatus? org = type == EnforcementTargetType.Organization
-            ? await db.Set<Organization>().Where(o => o.Id == targetId).Select(o => (ActorStatus?)o.Status).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        ActorStatus? app = type == EnforcementTargetType.Application
-            ? await db.Set<Application>().Where(a => a.Id == targetId).Select(a => (ActorStatus?)a.Status).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        return new TargetSnapshot(org, app, keys);
+        var keys = rows.Select(k => new KeySnapshot(k.Id, k.Status, new LimitSet(k.MonthlyTokenQuota, k.RateLimitRpm, k.RateLimitTpm, k.MaxOutputTokens, LimitSet.ModelsOf(k.AllowedModels), k.PilotEndUserCap))).ToList();
+        ActorStatus? orgStatus = null;
+        ActorStatus? appStatus = null;
+        LimitSet? defaults = null;
+        if (type == EnforcementTargetType.Organization
+            && await db.Set<Organization>().AsNoTracking().SingleOrDefaultAsync(o => o.Id == targetId, cancellationToken) is { } org)
+        {
+            orgStatus = org.Status;
+            defaults = new LimitSet(org.LimitMonthlyTokenQuota, org.LimitRpm, org.LimitTpm, org.LimitMaxOutputTokens, LimitSet.ModelsOf(org.LimitAllowedModels), org.LimitPilotEndUserCap);
+        }
+        else if (type == EnforcementTargetType.Application
+            && await db.Set<Application>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == targetId, cancellationToken) is { } app)
+        {
+            appStatus = app.Status;
+            defaults = new LimitSet(app.LimitMonthlyTokenQuota, app.LimitRpm, app.LimitTpm, app.LimitMaxOutputTokens, LimitSet.ModelsOf(app.LimitAllowedModels), app.LimitPilotEndUserCap);
+        }
+
+        return new TargetSnapshot(orgStatus, appStatus, keys, defaults);
     }
 
     /// <summary>Takes the next registry version; the update locks the head row until commit.</summary>
@@ -180,39 +228,80 @@ public static class EnforcementEffects
         }
     }
 
-    private static async Task ApplyLimitsAsync(AppDbContext db, EnforcementAction action, IQueryable<ApiKey> keys, long version, CancellationToken cancellationToken)
+    private static async Task ApplyLimitsAsync(AppDbContext db, EnforcementAction action, LimitChange change, IQueryable<ApiKey> keys, long version, CancellationToken cancellationToken)
     {
-        if (EnforcementJson.Deserialize<RestoreParameters>(action.ParametersJson) is { Restore: { } restore })
+        var v = change.Values;
+        var models = v.ModelsColumn;
+        await keys.ExecuteUpdateAsync(
+            s => s.SetProperty(k => k.MonthlyTokenQuota, k => change.Quota ? v.MonthlyTokenQuota : k.MonthlyTokenQuota)
+                .SetProperty(k => k.RateLimitRpm, k => change.Rates ? v.Rpm : k.RateLimitRpm)
+                .SetProperty(k => k.RateLimitTpm, k => change.Rates ? v.Tpm : k.RateLimitTpm)
+                .SetProperty(k => k.MaxOutputTokens, k => change.MaxOutput ? v.MaxOutputTokens : k.MaxOutputTokens)
+                .SetProperty(k => k.AllowedModels, k => change.Models ? models : k.AllowedModels)
+                .SetProperty(k => k.PilotEndUserCap, k => change.PilotCap ? v.PilotEndUserCap : k.PilotEndUserCap)
+                .SetProperty(k => k.Version, version),
+            cancellationToken);
+
+        // Limits on an application or organization are also where its future keys start from.
+        switch (action.TargetType)
         {
-            foreach (var key in restore)
-            {
-                await db.Set<ApiKey>().Where(k => k.Id == key.KeyId).ExecuteUpdateAsync(
-                    s => s.SetProperty(k => k.RateLimitRpm, key.Rpm)
-                        .SetProperty(k => k.RateLimitTpm, key.Tpm)
-                        .SetProperty(k => k.MonthlyTokenQuota, key.Quota)
-                        .SetProperty(k => k.AllowedModels, key.Models)
-                        .SetProperty(k => k.Version, version),
+            case EnforcementTargetType.Application:
+                await db.Set<Application>().Where(a => a.Id == action.TargetId).ExecuteUpdateAsync(
+                    s => s.SetProperty(a => a.LimitMonthlyTokenQuota, a => change.Quota ? v.MonthlyTokenQuota : a.LimitMonthlyTokenQuota)
+                        .SetProperty(a => a.LimitRpm, a => change.Rates ? v.Rpm : a.LimitRpm)
+                        .SetProperty(a => a.LimitTpm, a => change.Rates ? v.Tpm : a.LimitTpm)
+                        .SetProperty(a => a.LimitMaxOutputTokens, a => change.MaxOutput ? v.MaxOutputTokens : a.LimitMaxOutputTokens)
+                        .SetProperty(a => a.LimitAllowedModels, a => change.Models ? models : a.LimitAllowedModels)
+                        .SetProperty(a => a.LimitPilotEndUserCap, a => change.PilotCap ? v.PilotEndUserCap : a.LimitPilotEndUserCap),
                     cancellationToken);
-            }
-
-            return;
-        }
-
-        switch (action.Kind)
-        {
-            case EnforcementKind.SetRateLimit:
-                var limits = EnforcementJson.Deserialize<RateLimitParameters>(action.ParametersJson) ?? new RateLimitParameters(null, null);
-                await keys.ExecuteUpdateAsync(s => s.SetProperty(k => k.RateLimitRpm, limits.Rpm).SetProperty(k => k.RateLimitTpm, limits.Tpm).SetProperty(k => k.Version, version), cancellationToken);
                 break;
-            case EnforcementKind.SetQuota:
-                var quota = EnforcementJson.Deserialize<QuotaParameters>(action.ParametersJson) ?? new QuotaParameters(null);
-                await keys.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlyTokenQuota, quota.MonthlyTokens).SetProperty(k => k.Version, version), cancellationToken);
+            case EnforcementTargetType.Organization:
+                await db.Set<Organization>().Where(o => o.Id == action.TargetId).ExecuteUpdateAsync(
+                    s => s.SetProperty(o => o.LimitMonthlyTokenQuota, o => change.Quota ? v.MonthlyTokenQuota : o.LimitMonthlyTokenQuota)
+                        .SetProperty(o => o.LimitRpm, o => change.Rates ? v.Rpm : o.LimitRpm)
+                        .SetProperty(o => o.LimitTpm, o => change.Rates ? v.Tpm : o.LimitTpm)
+                        .SetProperty(o => o.LimitMaxOutputTokens, o => change.MaxOutput ? v.MaxOutputTokens : o.LimitMaxOutputTokens)
+                        .SetProperty(o => o.LimitAllowedModels, o => change.Models ? models : o.LimitAllowedModels)
+                        .SetProperty(o => o.LimitPilotEndUserCap, o => change.PilotCap ? v.PilotEndUserCap : o.LimitPilotEndUserCap),
+                    cancellationToken);
                 break;
             default:
-                var models = EnforcementJson.Deserialize<ModelAccessParameters>(action.ParametersJson)?.Models;
-                var allowed = models is null ? null : string.Join(',', models);
-                await keys.ExecuteUpdateAsync(s => s.SetProperty(k => k.AllowedModels, allowed).SetProperty(k => k.Version, version), cancellationToken);
                 break;
         }
+    }
+
+    private static async Task RestoreAsync(AppDbContext db, EnforcementAction action, RestoreParameters restore, long version, CancellationToken cancellationToken)
+    {
+        foreach (var key in restore.Keys)
+        {
+            await ApplyLimitsAsync(db, new EnforcementAction { Kind = EnforcementKind.SetLimits, TargetType = EnforcementTargetType.ApiKey, TargetId = key.KeyId, RequestedBy = "", IdempotencyKey = "" }, Merge(new LimitParameters(null, key.Limits)), db.Set<ApiKey>().Where(k => k.Id == key.KeyId), version, cancellationToken);
+        }
+
+        if (restore.Defaults is { } defaults && action.TargetType != EnforcementTargetType.ApiKey)
+        {
+            await ApplyLimitsAsync(db, action, Merge(new LimitParameters(null, defaults)), db.Set<ApiKey>().Where(k => false), version, cancellationToken);
+        }
+    }
+
+    private static async Task GrantCreditsAsync(AppDbContext db, EnforcementAction action, ResearchCreditParameters credits, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var applicationId = action.TargetType == EnforcementTargetType.Application
+            ? action.TargetId
+            : throw new InvalidOperationException("Research credits are granted to an application.");
+        // Usage is counted by the usage intake (which knows the price) from the grant's day on.
+        var startsOn = DateOnly.FromDateTime(now.UtcDateTime);
+        db.Add(new ResearchCreditAccount
+        {
+            SubmissionId = credits.SubmissionId,
+            ApplicationId = applicationId,
+            OrganizationId = action.OrganizationId,
+            GrantedUsd = credits.CreditsUsd,
+            UsedTokens = 0,
+            UsedUsd = 0,
+            StartsOn = startsOn,
+            GrantedAt = now,
+            GrantActionId = action.Id,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

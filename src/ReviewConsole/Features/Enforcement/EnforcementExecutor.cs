@@ -31,12 +31,14 @@ public sealed class EnforcementExecutor(
     IDbContextFactory<AppDbContext> dbFactory,
     IEnforcementGateway gateway,
     EnforcementDispatcher dispatcher,
+    NoticeService notices,
     AuditLog audit,
     TimeProvider clock,
     IOptions<EnforcementOptions> options,
     ILogger<EnforcementExecutor> logger)
 {
     private static readonly StaffUser Executor = new("system:enforcement", "Enforcement executor");
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
     public async Task<ExecutionResult> RunAsync(long actionId, CancellationToken cancellationToken)
     {
@@ -57,6 +59,17 @@ public sealed class EnforcementExecutor(
                 return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Gave up after {attempt.Value - 1} attempts whose worker never finished. Last error: {action.LastError}"), settings, cancellationToken);
             }
 
+            try
+            {
+                EnforcementContract.Read(action.Kind, action.ParametersJson);
+            }
+            catch (ArgumentException e)
+            {
+                // Parameters that do not match the kind's contract would apply a different effect than
+                // was decided: refuse to deliver them at all.
+                return await FinishFailedAsync(actionId, attempt.Value, DeliveryOutcome.Permanent($"Parameters do not match the {action.Kind} contract: {e.Message}"), settings, cancellationToken);
+            }
+
             delivery = await DeliveryOfAsync(db, action, attempt.Value, cancellationToken);
         }
 
@@ -71,9 +84,11 @@ public sealed class EnforcementExecutor(
             outcome = DeliveryOutcome.Transient($"{e.GetType().Name}: {e.Message}");
         }
 
-        return outcome.Status == DeliveryStatus.Delivered
+        var result = outcome.Status == DeliveryStatus.Delivered
             ? await FinishSucceededAsync(actionId, attempt.Value, outcome, cancellationToken)
             : await FinishFailedAsync(actionId, attempt.Value, outcome, settings, cancellationToken);
+        logger.LogInformation("Enforcement action {ActionId}, attempt {Attempt}: {Result}.", actionId, attempt.Value, result);
+        return result;
     }
 
     /// <summary>The atomic pick-up; returns this worker's attempt number (its fencing token) or null.</summary>
@@ -104,81 +119,166 @@ public sealed class EnforcementExecutor(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var finished = await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-            s => s.SetProperty(a => a.State, EnforcementState.Succeeded)
-                .SetProperty(a => a.CompletedAt, now)
-                .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(a => a.ConfirmedAtPlatform, outcome.ConfirmedAtPlatform)
-                .SetProperty(a => a.PlatformResponse, Truncate(outcome.Detail, 500))
-                .SetProperty(a => a.LastError, (string?)null),
-            cancellationToken);
-        if (finished == 0)
-        {
-            return ExecutionResult.LostLease;
-        }
-
-        var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Id == actionId, cancellationToken);
-        var before = await EnforcementEffects.ApplyAsync(db, action, now, cancellationToken);
-        action.PreviousStateJson = EnforcementJson.Serialize(before);
-        EnforcementAction? reversal = null;
-        if (action.ExpiresAt is { } expiresAt)
-        {
-            // The scheduled reversal is an outbox row due at the expiry: the poller runs it then,
-            // on whichever node, and it shows on the actor page until it has.
-            reversal = EnforcementEffects.NewReversal(action, EnforcementReason.Expiry, action.Id.ToString(CultureInfo.InvariantCulture), Executor.Name, Executor.Id, $"Scheduled end of the time-bounded {action.Kind} #{action.Id}.", now, expiresAt);
-            if (reversal is not null)
+        long? noticeId = null;
+        var refused = await db.InTransactionAsync<ExecutionResult?>(
+            async ct =>
             {
-                db.Add(reversal);
-            }
+                noticeId = null;
+                var finished = await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                    s => s.SetProperty(a => a.State, EnforcementState.Succeeded)
+                        .SetProperty(a => a.CompletedAt, now)
+                        .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(a => a.ConfirmedAtPlatform, outcome.ConfirmedAtPlatform)
+                        .SetProperty(a => a.PlatformResponse, Truncate(outcome.Detail, 500))
+                        .SetProperty(a => a.LastError, (string?)null),
+                    ct);
+                if (finished == 0)
+                {
+                    return ExecutionResult.LostLease;
+                }
+
+                var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Id == actionId, ct);
+                var before = await EnforcementEffects.ApplyAsync(db, action, now, ct);
+                action.PreviousStateJson = EnforcementJson.Serialize(before);
+                EnforcementAction? reversal = null;
+                if (action.ExpiresAt is { } expiresAt)
+                {
+                    // The scheduled reversal is an outbox row due at the expiry: the poller runs it then,
+                    // on whichever node, and it shows on the actor page until it has.
+                    reversal = EnforcementEffects.NewReversal(action, EnforcementReason.Expiry, action.Id.ToString(CultureInfo.InvariantCulture), Executor.Name, Executor.Id, $"Scheduled end of the time-bounded {action.Kind} #{action.Id}.", now, expiresAt);
+                    if (reversal is not null)
+                    {
+                        db.Add(reversal);
+                    }
+                }
+
+                await db.SaveChangesAsync(ct);
+                noticeId = await QueueNoticeAsync(db, action, now, ct);
+                await audit.AppendAsync(db, Executor, new AuditEntry(
+                    "enforcement.succeeded",
+                    "EnforcementAction",
+                    actionId.ToString(CultureInfo.InvariantCulture),
+                    $"{action.Kind} on {action.TargetType} {action.TargetId} carried out (attempt {attempt}): {outcome.Detail}",
+                    BeforeJson: action.PreviousStateJson,
+                    AfterJson: reversal is null ? null : EnforcementJson.Serialize(new { reversalActionId = reversal.Id, dueAt = reversal.NextAttemptAt })), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is { } lost)
+        {
+            return lost;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, Executor, new AuditEntry(
-            "enforcement.succeeded",
-            "EnforcementAction",
-            actionId.ToString(CultureInfo.InvariantCulture),
-            $"{action.Kind} on {action.TargetType} {action.TargetId} carried out (attempt {attempt}): {outcome.Detail}",
-            BeforeJson: action.PreviousStateJson,
-            AfterJson: reversal is null ? null : EnforcementJson.Serialize(new { reversalActionId = reversal.Id, dueAt = reversal.NextAttemptAt })), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        if (noticeId is { } notice)
+        {
+            dispatcher.Enqueue([notice]);
+        }
+
         return ExecutionResult.Succeeded;
+    }
+
+    /// <summary>
+    /// The notice that goes with a sanction or warning, queued in the transaction that carried the
+    /// sanction out (once per request group: the conditional update on the group's rows is the
+    /// claim, so two workers finishing actions of one group queue one notice). Not for reversals,
+    /// nor when the decider opted out with a reason.
+    /// </summary>
+    private async Task<long?> QueueNoticeAsync(AppDbContext db, EnforcementAction action, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!(EnforcementStateMachine.IsSanction(action.Kind) || action.Kind == EnforcementKind.Warn) || action.ReversesActionId is not null || action.NoticeOptOutReason is not null)
+        {
+            return null;
+        }
+
+        var group = action.RequestGroupId is { } g
+            ? db.Set<EnforcementAction>().Where(a => a.RequestGroupId == g)
+            : db.Set<EnforcementAction>().Where(a => a.Id == action.Id);
+        if (await group.Where(a => !a.NoticeQueued).ExecuteUpdateAsync(s => s.SetProperty(a => a.NoticeQueued, true), cancellationToken) == 0)
+        {
+            return null;
+        }
+
+        var (notice, problems) = await notices.ComposeForSanctionAsync(db, action, now, cancellationToken);
+        if (notice is null)
+        {
+            await audit.AppendAsync(db, Executor, new AuditEntry("notice.failed", "EnforcementAction", action.Id.ToString(CultureInfo.InvariantCulture), "The sanction's notice could not be rendered", Reason: string.Join(" ", problems)), cancellationToken);
+            return null;
+        }
+
+        var row = new EnforcementAction
+        {
+            Kind = EnforcementKind.SendNotice,
+            State = EnforcementState.Pending,
+            TargetType = EnforcementTargetType.Organization,
+            TargetId = action.OrganizationId,
+            OrganizationId = action.OrganizationId,
+            ParametersJson = EnforcementContract.Write(EnforcementKind.SendNotice, notice),
+            Reason = action.Reason,
+            ReasonId = action.ReasonId,
+            PolicyClause = action.PolicyClause,
+            Note = $"Notice of {action.Kind} #{action.Id}",
+            RequestedBy = Executor.Name,
+            RequestedById = Executor.Id,
+            RequestedAt = now,
+            RequestGroupId = Guid.NewGuid().ToString("N"),
+            IdempotencyKey = Guid.NewGuid().ToString("N"),
+            NextAttemptAt = now,
+        };
+        db.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return row.Id;
     }
 
     private async Task<ExecutionResult> FinishFailedAsync(long actionId, int attempt, DeliveryOutcome outcome, EnforcementOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var deadLetter = outcome.Status == DeliveryStatus.Permanent || attempt >= settings.MaxAttempts;
-        var delay = Backoff(attempt, settings);
+
+        // The platform's Retry-After (or an open circuit's remaining break) is a floor, capped at a day.
+        var backoff = Backoff(attempt, settings);
+        var delay = outcome.RetryAfter is { } asked && asked > backoff
+            ? (asked > MaxRetryAfter ? MaxRetryAfter : asked)
+            : backoff;
         var next = now + delay;
         var error = Truncate($"Attempt {attempt}: {outcome.Detail}", 4000);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var finished = deadLetter
-            ? await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.DeadLettered)
-                    .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.LastError, error),
-                cancellationToken)
-            : await Owned(db, actionId, attempt).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Retrying)
-                    .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(a => a.NextAttemptAt, next)
-                    .SetProperty(a => a.LastError, error),
-                cancellationToken);
-        if (finished == 0)
+        var refused = await db.InTransactionAsync<ExecutionResult?>(
+            async ct =>
+            {
+                var finished = deadLetter
+                    ? await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.DeadLettered)
+                            .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.LastError, error),
+                        ct)
+                    : await Owned(db, actionId, attempt).ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Retrying)
+                            .SetProperty(a => a.LeaseExpiresAt, (DateTimeOffset?)null)
+                            .SetProperty(a => a.NextAttemptAt, next)
+                            .SetProperty(a => a.LastError, error),
+                        ct);
+                if (finished == 0)
+                {
+                    return ExecutionResult.LostLease;
+                }
+
+                await audit.AppendAsync(db, Executor, new AuditEntry(
+                    deadLetter ? "enforcement.deadlettered" : "enforcement.retrying",
+                    "EnforcementAction",
+                    actionId.ToString(CultureInfo.InvariantCulture),
+                    deadLetter ? $"Dead-lettered after attempt {attempt}" : $"Attempt {attempt} failed; retry at {next:u}",
+                    Reason: error), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is { } lost)
         {
-            return ExecutionResult.LostLease;
+            return lost;
         }
 
-        await audit.AppendAsync(db, Executor, new AuditEntry(
-            deadLetter ? "enforcement.deadlettered" : "enforcement.retrying",
-            "EnforcementAction",
-            actionId.ToString(CultureInfo.InvariantCulture),
-            deadLetter ? $"Dead-lettered after attempt {attempt}" : $"Attempt {attempt} failed; retry at {next:u}",
-            Reason: error), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         if (!deadLetter)
         {
             dispatcher.Schedule(actionId, delay);

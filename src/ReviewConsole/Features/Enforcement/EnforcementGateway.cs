@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using ReviewConsole.Data.Enforcement;
 
 namespace ReviewConsole.Features.Enforcement;
@@ -27,13 +29,15 @@ public enum DeliveryStatus
     Permanent,
 }
 
-/// <summary>The gateway's answer: delivered (confirmed by the platform or not), or a failure worth
-/// retrying (timeouts, 5xx, 429) or not (other 4xx: retrying cannot help).</summary>
-public sealed record DeliveryOutcome(DeliveryStatus Status, string Detail, bool ConfirmedAtPlatform)
+/// <summary>The gateway's answer: delivered (confirmed by the platform, or applied to the local
+/// registry), or a failure worth retrying (timeouts, 5xx, 408, 409, 425, 429, an open circuit) or
+/// not (other 4xx: retrying cannot help). <see cref="RetryAfter"/> is the platform's own
+/// <c>Retry-After</c> (or the circuit's remaining break), which the outbox honours.</summary>
+public sealed record DeliveryOutcome(DeliveryStatus Status, string Detail, bool ConfirmedAtPlatform, TimeSpan? RetryAfter = null)
 {
     public static DeliveryOutcome Delivered(string detail, bool confirmed = true) => new(DeliveryStatus.Delivered, detail, confirmed);
 
-    public static DeliveryOutcome Transient(string error) => new(DeliveryStatus.Transient, error, false);
+    public static DeliveryOutcome Transient(string error, TimeSpan? retryAfter = null) => new(DeliveryStatus.Transient, error, false, retryAfter);
 
     public static DeliveryOutcome Permanent(string error) => new(DeliveryStatus.Permanent, error, false);
 }
@@ -46,68 +50,87 @@ public interface IEnforcementGateway
 
 /// <summary>
 /// The console's own key registry is the platform's source of truth: the platform reads
-/// <c>GET /api/v1/keys/{keyId}</c> and the revocation feed. Delivery is the registry update itself,
-/// which the executor applies in the transaction that marks the action Succeeded.
+/// <c>GET /api/v1/keys/{keyId}</c>, the revocation feed and <c>GET /api/v1/notices</c>. Delivery is
+/// the registry update itself, which the executor applies in the transaction that marks the action
+/// Succeeded; nothing at the platform confirms it, and the label says so.
 /// </summary>
 public sealed class LocalEnforcementGateway : IEnforcementGateway
 {
+    public const string Label = "Applied to the local registry";
+
     public Task<DeliveryOutcome> DeliverAsync(EnforcementDelivery delivery, CancellationToken cancellationToken) =>
-        Task.FromResult(DeliveryOutcome.Delivered("Applied to the local key registry (read by the platform)."));
+        Task.FromResult(DeliveryOutcome.Delivered(Label, confirmed: false));
 }
 
 /// <summary>
 /// Calls the platform's admin API: <c>POST {BaseUrl}v1/enforcement-actions</c> with an
 /// <c>Idempotency-Key</c> (the same for every attempt of an action, so the platform applies it once)
-/// and a Standard Webhooks HMAC signature over the exact body sent.
+/// and a Standard Webhooks HMAC signature over the exact body sent. The body is built from the
+/// action's row only, so it is byte-identical on every attempt under one key (a platform that
+/// fingerprints payloads sees the same request). Timeouts and the circuit breaker come from the
+/// client's resilience pipeline; retries stay in the outbox.
 /// </summary>
 public sealed class HttpEnforcementGateway(IHttpClientFactory httpClients, IOptions<PlatformOptions> options, TimeProvider clock) : IEnforcementGateway
 {
     public const string ClientName = "platform";
     public const string ActionsPath = "v1/enforcement-actions";
+    public const string AttemptHeader = "X-Delivery-Attempt";
+
+    /// <summary>The request body of <paramref name="delivery"/>: nothing that differs between attempts.</summary>
+    public static string BodyOf(EnforcementDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return EnforcementJson.Serialize(new PlatformActionBody(
+            delivery.IdempotencyKey,
+            delivery.ActionId,
+            delivery.Kind,
+            new PlatformTarget(delivery.TargetType, delivery.TargetExternalId),
+            delivery.OrganizationExternalId,
+            delivery.ParametersJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(delivery.ParametersJson),
+            delivery.Reason,
+            delivery.PolicyClause,
+            delivery.ExpiresAt));
+    }
 
     public async Task<DeliveryOutcome> DeliverAsync(EnforcementDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var platform = options.Value;
-        var body = EnforcementJson.Serialize(new
-        {
-            id = delivery.IdempotencyKey,
-            actionId = delivery.ActionId,
-            kind = delivery.Kind,
-            target = new { type = delivery.TargetType, id = delivery.TargetExternalId },
-            organizationId = delivery.OrganizationExternalId,
-            parameters = delivery.ParametersJson is null ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(delivery.ParametersJson),
-            reason = delivery.Reason,
-            policyClause = delivery.PolicyClause,
-            expiresAt = delivery.ExpiresAt,
-            attempt = delivery.Attempt,
-        });
+        var body = BodyOf(delivery);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseOf(platform), ActionsPath))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Idempotency-Key", delivery.IdempotencyKey);
+        request.Headers.Add(AttemptHeader, delivery.Attempt.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.IdHeader, delivery.IdempotencyKey);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(platform.SigningSecret!, delivery.IdempotencyKey, timestamp, body));
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(platform.TimeoutSeconds));
         try
         {
-            using var response = await httpClients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await httpClients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var code = (int)response.StatusCode;
             var detail = $"HTTP {code} {response.ReasonPhrase}";
             if (response.IsSuccessStatusCode)
             {
-                return DeliveryOutcome.Delivered(detail);
+                return DeliveryOutcome.Delivered($"Confirmed by the platform ({detail})");
             }
 
-            var text = await ReadSnippetAsync(response, timeout.Token);
-            return code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or (HttpStatusCode)425
-                ? DeliveryOutcome.Transient($"{detail}: {text}")
+            var text = await ReadSnippetAsync(response, cancellationToken);
+            var retryAfter = RetryAfterOf(response, clock.GetUtcNow());
+            return IsTransient(response.StatusCode)
+                ? DeliveryOutcome.Transient($"{detail}: {text}", retryAfter)
                 : DeliveryOutcome.Permanent($"{detail}: {text}");
+        }
+        catch (TimeoutRejectedException)
+        {
+            return DeliveryOutcome.Transient($"No answer within {platform.TimeoutSeconds} s.");
+        }
+        catch (BrokenCircuitException e)
+        {
+            return DeliveryOutcome.Transient($"Circuit open after repeated platform failures: {e.Message}", TimeSpan.FromSeconds(platform.CircuitBreakSeconds));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -121,6 +144,18 @@ public sealed class HttpEnforcementGateway(IHttpClientFactory httpClients, IOpti
         {
             return DeliveryOutcome.Transient($"Connection dropped: {e.Message}");
         }
+    }
+
+    /// <summary>409 (the platform is still processing this idempotency key), 408, 425, 429 and 5xx are worth another attempt.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests or (HttpStatusCode)425;
+
+    public static TimeSpan? RetryAfterOf(HttpResponseMessage response, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - now : null);
+        return wait is { } w ? (w < TimeSpan.Zero ? TimeSpan.Zero : w) : null;
     }
 
     private static Uri BaseOf(PlatformOptions platform)
@@ -146,3 +181,17 @@ public sealed class HttpEnforcementGateway(IHttpClientFactory httpClients, IOpti
         }
     }
 }
+
+/// <summary>The platform's request body (<c>POST v1/enforcement-actions</c>); <c>parameters</c> is the kind's contract record.</summary>
+public sealed record PlatformActionBody(
+    string Id,
+    long ActionId,
+    EnforcementKind Kind,
+    PlatformTarget Target,
+    string OrganizationId,
+    System.Text.Json.JsonElement? Parameters,
+    EnforcementReason Reason,
+    string? PolicyClause,
+    DateTimeOffset? ExpiresAt);
+
+public sealed record PlatformTarget(EnforcementTargetType Type, string Id);

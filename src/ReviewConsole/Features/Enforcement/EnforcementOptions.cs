@@ -8,9 +8,17 @@ public sealed class EnforcementOptions : IValidatableObject
 {
     public const string SectionName = "Enforcement";
 
-    /// <summary>Revoking more keys than this in one request needs a Lead's approval.</summary>
+    /// <summary>An action that restricts more active keys than this (whatever its kind) needs a Lead's approval.</summary>
     [Range(1, 10_000)]
     public int MaxKeysWithoutApproval { get; set; } = 5;
+
+    /// <summary>An action that restricts keys which used more tokens this month than this needs a Lead's approval.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxMonthlyTokensWithoutApproval { get; set; } = 500_000_000;
+
+    /// <summary>How long a sanction confirmed from a strike proposal lasts before it is reversed.</summary>
+    [Range(1, 3650)]
+    public int StrikeSanctionDays { get; set; } = 30;
 
     /// <summary>Deliveries before an action is dead-lettered.</summary>
     [Range(1, 100)]
@@ -126,8 +134,24 @@ public sealed class PlatformOptions : IValidatableObject
     /// <summary>The shared HMAC secret (Standard Webhooks style; a <c>whsec_</c> prefix means base64).</summary>
     public string? SigningSecret { get; set; }
 
+    /// <summary>Per-attempt timeout of the platform call (the resilience pipeline's timeout).</summary>
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The circuit opens when at least this share of calls in the sampling window failed...</summary>
+    [Range(0.01, 1.0)]
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    /// <summary>...and at least this many calls were made in it.</summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 10;
+
+    [Range(1, 3600)]
+    public int CircuitSamplingSeconds { get; set; } = 30;
+
+    /// <summary>How long an open circuit refuses calls (actions wait in the outbox meanwhile).</summary>
+    [Range(1, 3600)]
+    public int CircuitBreakSeconds { get; set; } = 30;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -141,10 +165,38 @@ public sealed class PlatformOptions : IValidatableObject
             yield return new ValidationResult("Platform:BaseUrl must be an absolute URL when Platform:Gateway is Http.", [nameof(BaseUrl)]);
         }
 
-        if (string.IsNullOrWhiteSpace(SigningSecret) || SigningSecret.Length < 16)
+        if (SecretProblem(SigningSecret) is { } problem)
         {
-            yield return new ValidationResult("Platform:SigningSecret (16+ characters) is required when Platform:Gateway is Http.", [nameof(SigningSecret)]);
+            yield return new ValidationResult(problem, [nameof(SigningSecret)]);
         }
+
+        if (CircuitSamplingSeconds < TimeoutSeconds * 2)
+        {
+            yield return new ValidationResult("Platform:CircuitSamplingSeconds must be at least twice Platform:TimeoutSeconds.", [nameof(CircuitSamplingSeconds)]);
+        }
+    }
+
+    /// <summary>Why a signing secret cannot sign (null when it can): checked at start, not at the first delivery.</summary>
+    public static string? SecretProblem(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return "Platform:SigningSecret is required when Platform:Gateway is Http.";
+        }
+
+        if (!secret.StartsWith(WebhookSignature.SecretPrefix, StringComparison.Ordinal))
+        {
+            return secret.Length < 16 ? "Platform:SigningSecret must be 16+ characters (or a whsec_ secret)." : null;
+        }
+
+        var encoded = secret[WebhookSignature.SecretPrefix.Length..];
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            return "Platform:SigningSecret starts with whsec_ but the rest is not valid base64.";
+        }
+
+        return length is < 24 or > 64 ? $"Platform:SigningSecret (whsec_) must decode to 24–64 bytes; it decodes to {length}." : null;
     }
 }
 

@@ -37,7 +37,9 @@ public sealed record EnforcementListItem(
     bool ConfirmedAtPlatform,
     DateTimeOffset? ExpiresAt,
     long? ReversesActionId,
-    string? RequestGroupId);
+    string? RequestGroupId,
+    string? PlatformResponse = null,
+    string? NoticeOptOutReason = null);
 
 public sealed record PreviewKey(long Id, string ExternalId, string Prefix, string ApplicationName, ApiKeyStatus Status, long TokensThisMonth, int? RateLimitRpm);
 
@@ -52,7 +54,8 @@ public sealed record EnforcementPreview(
     IReadOnlyList<PreviewKey> Keys,
     int ActiveKeysAffected,
     long TokensThisMonth,
-    int FlagsLast7Days);
+    int FlagsLast7Days,
+    BlastRadius Radius);
 
 public sealed record OutboxCounts(int PendingApproval, int Pending, int InProgress, int Retrying, int DeadLettered);
 
@@ -73,8 +76,8 @@ public sealed class EnforcementOutboxService(
     /// <summary>The roles that may ask for enforcement by hand ("act on this actor").</summary>
     public static readonly IReadOnlyList<string> RequesterRoles = [Roles.Reviewer, Roles.IncidentResponder, Roles.Lead, Roles.Admin];
 
-    /// <summary>A manual request from the console (the "act on this actor" form): rows, audit and,
-    /// after the commit, the job for whatever does not wait for approval.</summary>
+    /// <summary>A manual request from the console (the "act on this actor" form): rows and audit;
+    /// the commit starts whatever does not wait for approval.</summary>
     public async Task<ServiceResult> RequestAsync(EnforcementRequest request, StaffUser by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -91,21 +94,16 @@ public sealed class EnforcementOutboxService(
         }
 
         IReadOnlyList<EnforcementAction> actions;
-        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        try
         {
-            try
-            {
-                actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
-            }
-            catch (ArgumentException e)
-            {
-                return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
-            }
-
-            await tx.CommitAsync(cancellationToken);
+            actions = await db.InTransactionAsync(ct => enforcement.RequestAsync(db, request, by, ct), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return ServiceResult.Fail(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
         }
 
-        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
+        // The commit handed the Pending actions to Hangfire (EnforcementCommitInterceptor).
         return actions[0].State == EnforcementState.PendingApproval
             ? ServiceResult.Ok($"Requested; {actions.Count} action(s) wait for a Lead's approval (a second person).", actions[0].Id)
             : ServiceResult.Ok($"Requested; {actions.Count} action(s) queued.", actions[0].Id);
@@ -134,28 +132,40 @@ public sealed class EnforcementOutboxService(
 
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Pending).Where(s => s == EnforcementState.PendingApproval).ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var group = Group(db, action);
-        var ids = await group.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(cancellationToken);
-        var approved = await group.Where(a => sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Pending)
-                    .SetProperty(a => a.ApprovedBy, by.Name)
-                    .SetProperty(a => a.ApprovedById, by.Id)
-                    .SetProperty(a => a.ApprovedAt, now)
-                    .SetProperty(a => a.NextAttemptAt, now),
-                cancellationToken);
-        if (approved == 0)
+        List<long> ids = default!;
+        int approved = default!;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var group = Group(db, action);
+                ids = await group.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(ct);
+                approved = await group.Where(a => sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Pending)
+                            .SetProperty(a => a.ApprovedBy, by.Name)
+                            .SetProperty(a => a.ApprovedById, by.Id)
+                            .SetProperty(a => a.ApprovedAt, now)
+                            .SetProperty(a => a.NextAttemptAt, now),
+                        ct);
+                if (approved == 0)
+                {
+                    return ServiceResult.Fail("Nothing to approve: the action was already approved or cancelled.");
+                }
+
+                foreach (var id in ids)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("enforcement.approved", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Approved {action.Kind} requested by {action.RequestedBy}"), ct);
+                }
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Nothing to approve: the action was already approved or cancelled.");
+            return refused;
         }
 
-        foreach (var id in ids)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("enforcement.approved", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Approved {action.Kind} requested by {action.RequestedBy}"), cancellationToken);
-        }
-
-        await tx.CommitAsync(cancellationToken);
         dispatcher.Enqueue(ids);
         return ServiceResult.Ok(approved == 1 ? "Approved; the action is queued." : $"Approved {approved} actions; they are queued.", actionId);
     }
@@ -186,26 +196,37 @@ public sealed class EnforcementOutboxService(
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Cancelled).ToList();
         var scope = action.State == EnforcementState.PendingApproval ? Group(db, action) : db.Set<EnforcementAction>().Where(a => a.Id == actionId);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await scope.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(cancellationToken);
-        var cancelled = await scope.Where(a => sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Cancelled)
-                    .SetProperty(a => a.CancelledBy, by.Name)
-                    .SetProperty(a => a.CancelledAt, now)
-                    .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null),
-                cancellationToken);
-        if (cancelled == 0)
+        var cancelled = 0;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var ids = await scope.Where(a => sources.Contains(a.State)).Select(a => a.Id).ToListAsync(ct);
+                cancelled = await scope.Where(a => sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Cancelled)
+                            .SetProperty(a => a.CancelledBy, by.Name)
+                            .SetProperty(a => a.CancelledAt, now)
+                            .SetProperty(a => a.NextAttemptAt, (DateTimeOffset?)null),
+                        ct);
+                if (cancelled == 0)
+                {
+                    return ServiceResult.Fail($"An action that is {action.State} cannot be cancelled.");
+                }
+
+                foreach (var id in ids)
+                {
+                    await audit.AppendAsync(db, by, new AuditEntry("enforcement.cancelled", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Cancelled {action.Kind} (was {action.State})", Reason: reason), ct);
+                }
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail($"An action that is {action.State} cannot be cancelled.");
+            return refused;
         }
 
-        foreach (var id in ids)
-        {
-            await audit.AppendAsync(db, by, new AuditEntry("enforcement.cancelled", "EnforcementAction", id.ToString(CultureInfo.InvariantCulture), $"Cancelled {action.Kind} (was {action.State})", Reason: reason), cancellationToken);
-        }
-
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok(cancelled == 1 ? "Cancelled." : $"Cancelled {cancelled} actions.", actionId);
     }
 
@@ -221,20 +242,30 @@ public sealed class EnforcementOutboxService(
 
         var now = clock.GetUtcNow();
         var sources = EnforcementStateMachine.SourcesOf(EnforcementState.Pending).Where(s => s == EnforcementState.DeadLettered).ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var requeued = await db.Set<EnforcementAction>().Where(a => a.Id == actionId && sources.Contains(a.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.State, EnforcementState.Pending)
-                    .SetProperty(a => a.Attempts, 0)
-                    .SetProperty(a => a.NextAttemptAt, now),
-                cancellationToken);
-        if (requeued == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var requeued = await db.Set<EnforcementAction>().Where(a => a.Id == actionId && sources.Contains(a.State))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(a => a.State, EnforcementState.Pending)
+                            .SetProperty(a => a.Attempts, 0)
+                            .SetProperty(a => a.NextAttemptAt, now),
+                        ct);
+                if (requeued == 0)
+                {
+                    return ServiceResult.Fail("Only a dead-lettered action can be re-queued.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("enforcement.requeued", "EnforcementAction", actionId.ToString(CultureInfo.InvariantCulture), "Re-queued a dead-lettered action"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("Only a dead-lettered action can be re-queued.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("enforcement.requeued", "EnforcementAction", actionId.ToString(CultureInfo.InvariantCulture), "Re-queued a dead-lettered action"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         dispatcher.Enqueue([actionId]);
         return ServiceResult.Ok("Re-queued.", actionId);
     }
@@ -333,7 +364,8 @@ public sealed class EnforcementOutboxService(
             keys.Select(k => new PreviewKey(k.Key.Id, k.Key.ExternalId, k.Key.Prefix, k.AppName, k.Key.Status, k.Key.TokensUsedThisMonth, k.Key.RateLimitRpm)).ToList(),
             keys.Count(k => k.Key.Status == ApiKeyStatus.Active),
             keys.Sum(k => k.Key.TokensUsedThisMonth),
-            flags);
+            flags,
+            await enforcement.BlastRadiusAsync(db, kind, type, targetIds, cancellationToken));
     }
 
     private static IQueryable<EnforcementAction> Group(AppDbContext db, EnforcementAction action) =>
@@ -351,7 +383,7 @@ public sealed class EnforcementOutboxService(
             labels.GetValueOrDefault((a.TargetType, a.TargetId), $"{a.TargetType} #{a.TargetId}"),
             a.OrganizationId, orgNames.GetValueOrDefault(a.OrganizationId, $"#{a.OrganizationId}"),
             a.Reason, a.ReasonId, a.PolicyClause, a.Note, a.ParametersJson, a.RequestedBy, a.RequestedAt, a.RequiresApproval, a.ApprovedBy, a.CancelledBy,
-            a.Attempts, a.NextAttemptAt, a.LastError, a.CompletedAt, a.ConfirmedAtPlatform, a.ExpiresAt, a.ReversesActionId, a.RequestGroupId)).ToList();
+            a.Attempts, a.NextAttemptAt, a.LastError, a.CompletedAt, a.ConfirmedAtPlatform, a.ExpiresAt, a.ReversesActionId, a.RequestGroupId, a.PlatformResponse, a.NoticeOptOutReason)).ToList();
     }
 
     private static async Task<Dictionary<(EnforcementTargetType, long), string>> TargetLabelsAsync(AppDbContext db, IReadOnlyList<EnforcementAction> actions, CancellationToken cancellationToken)

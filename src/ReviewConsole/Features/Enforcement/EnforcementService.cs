@@ -9,7 +9,9 @@ using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Enforcement;
 
-/// <summary>One requested effect. <see cref="TargetIds"/> holds several keys for a bulk revocation.</summary>
+/// <summary>One requested effect. <see cref="TargetIds"/> holds several keys for a bulk revocation.
+/// <see cref="ParametersJson"/> must match the kind's contract (<see cref="EnforcementContract"/>);
+/// build it with <see cref="With"/> from the typed record.</summary>
 public sealed record EnforcementRequest(
     EnforcementKind Kind,
     EnforcementTargetType TargetType,
@@ -19,7 +21,21 @@ public sealed record EnforcementRequest(
     string? PolicyClause,
     string Note,
     string? ParametersJson = null,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>Why the organization is not told of this sanction (the decider's opt-out); null = notify.</summary>
+    public string? NoticeOptOutReason { get; init; }
+
+    /// <summary>A request whose parameters are the kind's typed record, serialized by the contract.</summary>
+    public static EnforcementRequest With(EnforcementKind kind, EnforcementTargetType targetType, IReadOnlyList<long> targetIds, EnforcementReason reason, string? reasonId, string? policyClause, string note, EnforcementParameters? parameters, DateTimeOffset? expiresAt = null) =>
+        new(kind, targetType, targetIds, reason, reasonId, policyClause, note, EnforcementContract.Write(kind, parameters), expiresAt);
+}
+
+/// <summary>What a request would affect, and why (if at all) it needs a second person.</summary>
+public sealed record BlastRadius(int KeysAffected, long TokensPerMonth, bool OrganizationSuspension, bool HighProfile, int MaxKeys, long MaxTokensPerMonth, IReadOnlyList<string> ApprovalReasons)
+{
+    public bool NeedsApproval => ApprovalReasons.Count > 0;
+}
 
 /// <summary>
 /// The entry point every feature uses to ask for enforcement. It only writes outbox rows (and their
@@ -47,11 +63,16 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
             throw new ArgumentException($"{request.Kind} has no lasting effect and cannot expire.", nameof(request));
         }
 
+        // The contract check: a misspelt or missing member fails here, before any row exists.
+        EnforcementContract.Read(request.Kind, request.ParametersJson);
+        if (request.NoticeOptOutReason is { } optOut && (string.IsNullOrWhiteSpace(optOut) || optOut.Length > 1000))
+        {
+            throw new ArgumentException("Not notifying the organization needs a reason (at most 1000 characters).", nameof(request));
+        }
+
         var organizations = await OrganizationsOfAsync(db, request.TargetType, request.TargetIds, cancellationToken);
-        var highProfile = await db.Set<Organization>()
-            .Where(o => organizations.Values.Contains(o.Id) && o.IsHighProfile)
-            .AnyAsync(cancellationToken);
-        var requiresApproval = NeedsApproval(request, highProfile);
+        var radius = await BlastRadiusAsync(db, request.Kind, request.TargetType, request.TargetIds, cancellationToken);
+        var requiresApproval = radius.NeedsApproval && !IsProtectiveHalt(request, by);
 
         var now = clock.GetUtcNow();
         if (request.ExpiresAt is { } expires && expires <= now)
@@ -80,6 +101,7 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
             IdempotencyKey = Guid.NewGuid().ToString("N"),
             NextAttemptAt = now,
             ExpiresAt = request.ExpiresAt,
+            NoticeOptOutReason = request.NoticeOptOutReason?.Trim(),
         }).ToList();
         db.AddRange(actions);
         await db.SaveChangesAsync(cancellationToken);
@@ -91,26 +113,78 @@ public sealed class EnforcementService(AuditLog audit, TimeProvider clock, IOpti
                 "EnforcementAction",
                 action.Id.ToString(CultureInfo.InvariantCulture),
                 $"{action.Kind} on {action.TargetType} {action.TargetId} ({action.State})",
-                Reason: string.IsNullOrWhiteSpace(action.Note) ? action.PolicyClause : action.Note), cancellationToken);
+                Reason: string.IsNullOrWhiteSpace(action.Note) ? action.PolicyClause : action.Note,
+                AfterJson: requiresApproval ? EnforcementJson.Serialize(radius) : null), cancellationToken);
         }
 
         return actions;
     }
 
-    /// <summary>The second-person rule: organization suspension, sanctions on high-profile
-    /// organizations and revoking more than the configured number of keys wait for a Lead.</summary>
-    public bool NeedsApproval(EnforcementRequest request, bool targetsHighProfileOrganization)
+    /// <summary>Kinds whose effect restricts traffic: these are measured for the second-person rule.</summary>
+    public static bool Restricts(EnforcementKind kind) => kind is EnforcementKind.RevokeKey or EnforcementKind.SuspendApplication
+        or EnforcementKind.SuspendOrganization or EnforcementKind.SetRateLimit or EnforcementKind.SetQuota
+        or EnforcementKind.RestrictModelAccess or EnforcementKind.SetLimits;
+
+    /// <summary>
+    /// The second-person rule by blast radius, whatever the kind: an action that restricts traffic
+    /// waits for a Lead when it affects more active keys than <c>Enforcement:MaxKeysWithoutApproval</c>,
+    /// more monthly tokens than <c>Enforcement:MaxMonthlyTokensWithoutApproval</c>, suspends an
+    /// organization, or touches a high-profile organization.
+    /// </summary>
+    public async Task<BlastRadius> BlastRadiusAsync(AppDbContext db, EnforcementKind kind, EnforcementTargetType type, IReadOnlyList<long> targetIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Kind is EnforcementKind.Warn or EnforcementKind.SendNotice)
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(targetIds);
+        var settings = options.Value;
+        var ids = targetIds.Distinct().ToList();
+        var keys = type switch
         {
-            return false;
+            EnforcementTargetType.ApiKey => db.Set<ApiKey>().Where(k => ids.Contains(k.Id)),
+            EnforcementTargetType.Application => db.Set<ApiKey>().Where(k => ids.Contains(k.ApplicationId)),
+            _ => db.Set<ApiKey>().Where(k => ids.Contains(k.OrganizationId)),
+        };
+        var active = keys.Where(k => k.Status == ApiKeyStatus.Active);
+        var count = await active.CountAsync(cancellationToken);
+        var tokens = await active.SumAsync(k => (long?)k.TokensUsedThisMonth, cancellationToken) ?? 0;
+        var orgIds = type == EnforcementTargetType.Organization ? ids : await keys.Select(k => k.OrganizationId).Distinct().ToListAsync(cancellationToken);
+        if (type == EnforcementTargetType.Application)
+        {
+            orgIds = orgIds.Union(await db.Set<Application>().Where(a => ids.Contains(a.Id)).Select(a => a.OrganizationId).ToListAsync(cancellationToken)).ToList();
         }
 
-        return request.Kind == EnforcementKind.SuspendOrganization
-            || targetsHighProfileOrganization
-            || (request.Kind == EnforcementKind.RevokeKey && request.TargetIds.Count > options.Value.MaxKeysWithoutApproval);
+        var highProfile = await db.Set<Organization>().AnyAsync(o => orgIds.Contains(o.Id) && o.IsHighProfile, cancellationToken);
+        var orgSuspension = kind == EnforcementKind.SuspendOrganization;
+        var reasons = new List<string>();
+        if (Restricts(kind))
+        {
+            if (orgSuspension)
+            {
+                reasons.Add("It suspends an organization.");
+            }
+
+            if (count > settings.MaxKeysWithoutApproval)
+            {
+                reasons.Add($"It affects {count} active keys (more than {settings.MaxKeysWithoutApproval}).");
+            }
+
+            if (tokens > settings.MaxMonthlyTokensWithoutApproval)
+            {
+                reasons.Add($"It affects {EnforcementContract.Format(tokens)} tokens this month (more than {EnforcementContract.Format(settings.MaxMonthlyTokensWithoutApproval)}).");
+            }
+
+            if (highProfile)
+            {
+                reasons.Add("The organization is high-profile.");
+            }
+        }
+
+        return new BlastRadius(count, tokens, orgSuspension, highProfile, settings.MaxKeysWithoutApproval, settings.MaxMonthlyTokensWithoutApproval, reasons);
     }
+
+    /// <summary>A staged-access halt lowers an app to the pilot limits it was already approved for;
+    /// waiting for a Lead would leave the spike running, so it never waits.</summary>
+    private static bool IsProtectiveHalt(EnforcementRequest request, StaffUser by) =>
+        request.Kind == EnforcementKind.SetLimits && request.Reason == EnforcementReason.UseCase && by.Id == StaffUser.System.Id;
 
     private static async Task<Dictionary<long, long>> OrganizationsOfAsync(AppDbContext db, EnforcementTargetType type, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {

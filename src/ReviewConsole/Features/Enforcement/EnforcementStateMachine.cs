@@ -43,7 +43,9 @@ public static class EnforcementStateMachine
     /// <summary>Whether <paramref name="kind"/> can act on a <paramref name="target"/>. Warnings and
     /// notices go to the organization whatever the target; the rest follow <see cref="KindsFor"/>.</summary>
     public static bool Accepts(EnforcementKind kind, EnforcementTargetType target) =>
-        kind is EnforcementKind.Warn or EnforcementKind.SendNotice || KindsFor(target).Contains(kind);
+        kind is EnforcementKind.Warn or EnforcementKind.SendNotice or EnforcementKind.SetLimits or EnforcementKind.RestoreLimits
+        || (kind == EnforcementKind.GrantResearchCredits && target == EnforcementTargetType.Application)
+        || KindsFor(target).Contains(kind);
 
     /// <summary>The kinds that make sense for a target type (the "act on this actor" menu and request validation).</summary>
     public static IReadOnlyList<EnforcementKind> KindsFor(EnforcementTargetType target) => target switch

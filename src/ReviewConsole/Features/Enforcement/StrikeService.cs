@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Audit;
@@ -37,7 +38,6 @@ public sealed record ServiceResult(bool Succeeded, string Message, long? Id = nu
 public sealed class StrikeService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
-    EnforcementDispatcher dispatcher,
     AuditLog audit,
     TimeProvider clock,
     IOptions<EnforcementOptions> options,
@@ -64,6 +64,10 @@ public sealed class StrikeService(
 
         var settings = options.Value;
         var before = await ActivePointsAsync(db, request.OrganizationId, now, cancellationToken);
+
+        // Whatever the order: if an appeal already overturned a sanction for this violation, the
+        // strike is recorded revoked (it never counts, and proposes nothing).
+        var overturnedBy = await OverturningAppealAsync(db, request.Reason, request.ReasonId, cancellationToken);
         var strike = new Strike
         {
             OrganizationId = request.OrganizationId,
@@ -76,10 +80,12 @@ public sealed class StrikeService(
             CreatedBy = by.Name,
             CreatedAt = now,
             ExpiresAt = now.AddDays(settings.StrikeLifetimeDays),
+            RevokedAt = overturnedBy is null ? null : now,
+            RevokedBy = overturnedBy,
         };
         db.Add(strike);
         await db.SaveChangesAsync(cancellationToken);
-        var after = before + strike.Weight;
+        var after = overturnedBy is null ? before + strike.Weight : before;
 
         var crossed = Crossed(settings.Ladder, before, after);
         SanctionProposal? proposal = null;
@@ -108,6 +114,39 @@ public sealed class StrikeService(
             Reason: request.Note), cancellationToken);
         return new StrikeOutcome(strike, true, before, after, proposal);
     }
+
+    /// <summary>
+    /// The strike of a flag decision, recorded in the decision's own transaction (one per decision
+    /// with verdict Violation, weighted by its heaviest confirmed category). Returns the outcomes.
+    /// </summary>
+    public async Task<IReadOnlyList<StrikeOutcome>> RecordForDecisionsAsync(AppDbContext db, IReadOnlyList<FlagDecision> decisions, IReadOnlyList<Flag> flags, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentNullException.ThrowIfNull(flags);
+        var outcomes = new List<StrikeOutcome>();
+        foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Violation))
+        {
+            var flag = flags.Single(f => f.Id == decision.FlagId);
+            outcomes.Add(await RecordAsync(db, RequestFor(decision.Id, flag.OrganizationId, decision.ConfirmedCategories, flag.TopCategory, decision.PolicyClause, decision.DecidedByName), by, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    private RecordStrikeRequest RequestFor(long decisionId, long organizationId, string confirmedCategories, string topCategory, string? policyClause, string decidedBy)
+    {
+        var categories = confirmedCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var category = categories.Length == 0 ? topCategory : categories.MaxBy(options.Value.WeightOf)!;
+        return new RecordStrikeRequest(organizationId, category, EnforcementReason.Decision, decisionId.ToString(CultureInfo.InvariantCulture), policyClause, $"Confirmed violation in decision #{decisionId} by {decidedBy}");
+    }
+
+    /// <summary>Who overturned (an appeal) a sanction requested for (<paramref name="reason"/>, <paramref name="reasonId"/>), if anyone.</summary>
+    private static async Task<string?> OverturningAppealAsync(AppDbContext db, EnforcementReason reason, string reasonId, CancellationToken cancellationToken) =>
+        await (from p in db.Set<Appeal>()
+               join a in db.Set<EnforcementAction>() on p.EnforcementActionId equals a.Id
+               where p.State == AppealState.Overturned && a.Reason == reason && a.ReasonId == reasonId
+               select p.DecidedBy).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The highest threshold crossed going from <paramref name="before"/> to <paramref name="after"/> points.</summary>
     public static StrikeThreshold? Crossed(IReadOnlyList<StrikeThreshold> ladder, int before, int after)
@@ -144,18 +183,23 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Unknown organization.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcome = await RecordAsync(db, new RecordStrikeRequest(organizationId, category.Trim(), EnforcementReason.Manual, "manual-" + Guid.NewGuid().ToString("N")[..12], policyClause, note.Trim()), by, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        StrikeOutcome outcome = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                outcome = await RecordAsync(db, new RecordStrikeRequest(organizationId, category.Trim(), EnforcementReason.Manual, "manual-" + Guid.NewGuid().ToString("N")[..12], policyClause, note.Trim()), by, ct);
+            },
+            cancellationToken);
         return ServiceResult.Ok(
             outcome.Proposal is { } p ? $"Strike added ({outcome.PointsAfter} points); {p.ProposedKind} proposed." : $"Strike added ({outcome.PointsAfter} points).",
             outcome.Strike.Id);
     }
 
     /// <summary>
-    /// Turns confirmed violations (flag decisions with verdict Violation) into strikes. Run by the
-    /// sweeper, so it works whatever code recorded the decision; the unique (reason, reason id)
-    /// makes a second node's attempt at the same decision fail harmlessly.
+    /// A catch-up for violations recorded without their strike (decisions stored before strikes were
+    /// recorded in the decision's transaction, or by an import). Decisions record their strike
+    /// themselves (<see cref="RecordForDecisionsAsync"/>), so this normally finds nothing; an
+    /// overturned violation is recorded revoked either way.
     /// </summary>
     public async Task<int> RecordFromDecisionsAsync(CancellationToken cancellationToken)
     {
@@ -173,20 +217,16 @@ public sealed class StrikeService(
         var recorded = 0;
         foreach (var decision in pending)
         {
-            var categories = decision.ConfirmedCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var category = categories.Length == 0 ? decision.TopCategory : categories.MaxBy(options.Value.WeightOf)!;
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                var outcome = await RecordAsync(db, new RecordStrikeRequest(
-                    decision.OrganizationId,
-                    category,
-                    EnforcementReason.Decision,
-                    decision.Id.ToString(CultureInfo.InvariantCulture),
-                    decision.PolicyClause,
-                    $"Confirmed violation in decision #{decision.Id} by {decision.DecidedByName}"), StaffUser.System, cancellationToken);
-                await tx.CommitAsync(cancellationToken);
+                StrikeOutcome outcome = default!;
+                await db.InTransactionAsync(
+                    async ct =>
+                    {
+                        outcome = await RecordAsync(db, RequestFor(decision.Id, decision.OrganizationId, decision.ConfirmedCategories, decision.TopCategory, decision.PolicyClause, decision.DecidedByName), StaffUser.System, ct);
+                    },
+                    cancellationToken);
                 recorded += outcome.Created ? 1 : 0;
             }
             catch (DbUpdateException e)
@@ -207,29 +247,39 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Your role cannot confirm sanctions.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var claimed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Confirmed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
-        if (claimed == 0)
+        IReadOnlyList<EnforcementAction> actions = default!;
+        SanctionProposal proposal = default!;
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var now = clock.GetUtcNow();
+                var claimed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Confirmed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), ct);
+                if (claimed == 0)
+                {
+                    return ServiceResult.Fail("The proposal was already decided.");
+                }
+
+                proposal = await db.Set<SanctionProposal>().AsNoTracking().SingleAsync(p => p.Id == proposalId, ct);
+                var request = await RequestForAsync(db, proposal, ct);
+                if (request is null)
+                {
+                    return ServiceResult.Fail("The organization has no active keys left to revoke.");
+                }
+
+                actions = await enforcement.RequestAsync(db, request, by, ct);
+                await db.Set<SanctionProposal>().Where(p => p.Id == proposalId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.EnforcementActionId, actions[0].Id), ct);
+                await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.confirmed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), $"Confirmed {proposal.ProposedKind} for organization {proposal.OrganizationId} ({actions.Count} action(s))"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("The proposal was already decided.");
+            return refused;
         }
 
-        var proposal = await db.Set<SanctionProposal>().AsNoTracking().SingleAsync(p => p.Id == proposalId, cancellationToken);
-        var request = await RequestForAsync(db, proposal, cancellationToken);
-        if (request is null)
-        {
-            await tx.RollbackAsync(cancellationToken);
-            return ServiceResult.Fail("The organization has no active keys left to revoke.");
-        }
-
-        var actions = await enforcement.RequestAsync(db, request, by, cancellationToken);
-        await db.Set<SanctionProposal>().Where(p => p.Id == proposalId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.EnforcementActionId, actions[0].Id), cancellationToken);
-        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.confirmed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), $"Confirmed {proposal.ProposedKind} for organization {proposal.OrganizationId} ({actions.Count} action(s))"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
         var waits = actions.Any(a => a.State == EnforcementState.PendingApproval);
         return ServiceResult.Ok(waits ? $"{proposal.ProposedKind} requested; it waits for a Lead's approval." : $"{proposal.ProposedKind} requested.", actions[0].Id);
     }
@@ -243,17 +293,27 @@ public sealed class StrikeService(
             return ServiceResult.Fail("Your role cannot dismiss proposals.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var dismissed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Dismissed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), cancellationToken);
-        if (dismissed == 0)
+        var refused = await db.InTransactionAsync<ServiceResult?>(
+            async ct =>
+            {
+                var now = clock.GetUtcNow();
+                var dismissed = await db.Set<SanctionProposal>().Where(p => p.Id == proposalId && p.State == ProposalState.Open)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, ProposalState.Dismissed).SetProperty(p => p.DecidedBy, by.Name).SetProperty(p => p.DecidedAt, now), ct);
+                if (dismissed == 0)
+                {
+                    return ServiceResult.Fail("The proposal was already decided.");
+                }
+
+                await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.dismissed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), "Dismissed the proposed sanction", Reason: note), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return ServiceResult.Fail("The proposal was already decided.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, by, new AuditEntry("strike.proposal.dismissed", "SanctionProposal", proposalId.ToString(CultureInfo.InvariantCulture), "Dismissed the proposed sanction", Reason: note), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return ServiceResult.Ok("Proposal dismissed.");
     }
 
@@ -305,17 +365,20 @@ public sealed class StrikeService(
     {
         var settings = options.Value;
         var reasonId = proposal.StrikeId.ToString(CultureInfo.InvariantCulture);
-        var note = $"Strike threshold {proposal.Threshold} reached ({proposal.Points} points).";
+
+        // Strike-proposed sanctions are time-bounded: their reversal is scheduled when they take effect.
+        DateTimeOffset? expires = EnforcementStateMachine.IsSanction(proposal.ProposedKind) ? clock.GetUtcNow().AddDays(settings.StrikeSanctionDays) : null;
+        var note = $"Strike threshold {proposal.Threshold} reached ({proposal.Points} points)." + (expires is { } e ? $" Lasts until {e.UtcDateTime:yyyy-MM-dd}." : "");
         switch (proposal.ProposedKind)
         {
             case EnforcementKind.RevokeKey:
                 var keys = await db.Set<ApiKey>().Where(k => k.OrganizationId == proposal.OrganizationId && k.Status == ApiKeyStatus.Active).Select(k => k.Id).ToListAsync(cancellationToken);
-                return keys.Count == 0 ? null : new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, keys, EnforcementReason.Strike, reasonId, null, note);
+                return keys.Count == 0 ? null : EnforcementRequest.With(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, keys, EnforcementReason.Strike, reasonId, null, note, null, expires);
             case EnforcementKind.SetRateLimit:
-                return new EnforcementRequest(EnforcementKind.SetRateLimit, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note,
-                    EnforcementJson.Serialize(new RateLimitParameters(settings.ProposedRateLimitRpm, settings.ProposedRateLimitTpm)));
+                return EnforcementRequest.With(EnforcementKind.SetRateLimit, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note,
+                    new RateLimitParameters(settings.ProposedRateLimitRpm, settings.ProposedRateLimitTpm), expires);
             default:
-                return new EnforcementRequest(proposal.ProposedKind, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note);
+                return EnforcementRequest.With(proposal.ProposedKind, EnforcementTargetType.Organization, [proposal.OrganizationId], EnforcementReason.Strike, reasonId, null, note, null, expires);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,19 +29,7 @@ public sealed class SweepEnforcementOutboxJob(IDbContextFactory<AppDbContext> db
 
     public async Task<int> ExecuteDueAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        List<long> due;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            due = await db.Set<EnforcementAction>()
-                .Where(a => ((a.State == EnforcementState.Pending || a.State == EnforcementState.Retrying) && a.NextAttemptAt <= now)
-                    || (a.State == EnforcementState.InProgress && a.LeaseExpiresAt < now))
-                .OrderBy(a => a.NextAttemptAt).ThenBy(a => a.Id)
-                .Select(a => a.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
-        }
-
+        var due = await DueAsync([], BatchSize, cancellationToken);
         var executed = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (id, ct) =>
         {
@@ -50,6 +39,22 @@ public sealed class SweepEnforcementOutboxJob(IDbContextFactory<AppDbContext> db
             }
         });
         return executed;
+    }
+
+    /// <summary>Ids of actions due now (oldest first), leaving out <paramref name="running"/>.</summary>
+    public async Task<List<long>> DueAsync(IReadOnlyCollection<long> running, int take, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var skip = running.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<EnforcementAction>()
+            .Where(a => ((a.State == EnforcementState.Pending || a.State == EnforcementState.Retrying) && a.NextAttemptAt <= now)
+                || (a.State == EnforcementState.InProgress && a.LeaseExpiresAt < now))
+            .Where(a => !skip.Contains(a.Id))
+            .OrderBy(a => a.NextAttemptAt).ThenBy(a => a.Id)
+            .Select(a => a.Id)
+            .Take(take)
+            .ToListAsync(cancellationToken);
     }
 }
 
@@ -63,12 +68,22 @@ public sealed class EnforcementRecurringJobs(IOptions<EnforcementOptions> option
 }
 
 /// <summary>
-/// Polls the outbox every few seconds on this node. Actions requested by other features (which
-/// only write rows inside their own transactions) are executed within this delay, and due
-/// retries and expiry reversals run on time, without waiting for the minute-granular cron.
+/// The safety net on each node: every few seconds, or at once when woken through
+/// <see cref="EnforcementOutboxSignal"/>, it looks for due actions that no job has taken (a lost
+/// hand-over, a retry that is due, a sanction's expiry, a dead worker's lease) and starts each as
+/// soon as one of its few slots is free — one by one, never waiting for a whole batch to finish
+/// before looking again. Each pick-up is the executor's atomic conditional update, so racing a
+/// Hangfire job or another node's poller is harmless.
 /// </summary>
-public sealed class EnforcementOutboxPoller(SweepEnforcementOutboxJob sweeper, IOptions<EnforcementOptions> options, ILogger<EnforcementOutboxPoller> logger) : BackgroundService
+public sealed class EnforcementOutboxPoller(
+    SweepEnforcementOutboxJob sweeper,
+    EnforcementExecutor executor,
+    EnforcementOutboxSignal signal,
+    IOptions<EnforcementOptions> options,
+    ILogger<EnforcementOutboxPoller> logger) : BackgroundService
 {
+    private const int Slots = 4;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.PollerEnabled)
@@ -76,26 +91,61 @@ public sealed class EnforcementOutboxPoller(SweepEnforcementOutboxJob sweeper, I
             return;
         }
 
-        // Wall-clock cadence on purpose: what is due is decided by the app's TimeProvider inside
-        // the sweep, so a test's frozen fake clock still sees its due actions executed.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
+        using var slots = new SemaphoreSlim(Slots, Slots);
+        var running = new ConcurrentDictionary<long, byte>();
+        var interval = TimeSpan.FromSeconds(options.Value.PollSeconds);
         try
         {
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    await sweeper.ExecuteDueAsync(stoppingToken);
+                    // Wall-clock cadence on purpose: what is due is decided by the app's TimeProvider
+                    // inside the query, so a test's frozen fake clock still sees its due actions run.
+                    foreach (var id in await sweeper.DueAsync(running.Keys.ToList(), Slots * 8, stoppingToken))
+                    {
+                        await slots.WaitAsync(stoppingToken);
+                        running[id] = 0;
+                        _ = RunAsync(id, slots, running, stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "Enforcement outbox poll failed; trying again next tick.");
                 }
+
+                await signal.WaitAsync(interval, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        // Let the actions in flight finish their attempt (each takes every slot back when done).
+        for (var i = 0; i < Slots; i++)
+        {
+            await slots.WaitAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync(long id, SemaphoreSlim slots, ConcurrentDictionary<long, byte> running, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Yield();
+            await executor.RunAsync(id, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Executing enforcement action {ActionId} from the outbox poller failed; it stays due.", id);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            running.TryRemove(id, out _);
+            slots.Release();
         }
     }
 }

@@ -16,6 +16,7 @@ public static class WebhookSignature
     public const string IdHeader = "webhook-id";
     public const string TimestampHeader = "webhook-timestamp";
     public const string SignatureHeader = "webhook-signature";
+    public const string SecretPrefix = "whsec_";
 
     /// <summary>How far a timestamp may be from now before the message is refused as a replay.</summary>
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
@@ -61,8 +62,8 @@ public static class WebhookSignature
     }
 
     private static byte[] KeyOf(string secret) =>
-        secret.StartsWith("whsec_", StringComparison.Ordinal)
-            ? Convert.FromBase64String(secret["whsec_".Length..])
+        secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
+            ? Convert.FromBase64String(secret[SecretPrefix.Length..])
             : Encoding.UTF8.GetBytes(secret);
 }
 

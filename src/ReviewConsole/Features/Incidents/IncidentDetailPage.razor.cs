@@ -17,6 +17,10 @@ public partial class IncidentDetailPage
     private string? note;
     private string? transitionAt;
     private string? transitionNote;
+    private string? reopenReason;
+
+    /// <summary>Closed incidents are read-only until reopened (action items excepted).</summary>
+    private bool Editable => canEdit && details?.Incident.Status != IncidentStatus.Closed;
 
     [Parameter]
     public long Id { get; set; }
@@ -49,6 +53,12 @@ public partial class IncidentDetailPage
         transitionAt = null;
         transitionNote = null;
     }, $"Incident {next.ToString().ToLowerInvariant()}.");
+
+    private Task ReopenAsync() => RunAsync(async by =>
+    {
+        await Incidents.ReopenAsync(Id, reopenReason ?? "", by, CancellationToken.None);
+        reopenReason = null;
+    }, "Incident reopened.");
 
     private Task AddNoteAsync() => RunAsync(async by =>
     {

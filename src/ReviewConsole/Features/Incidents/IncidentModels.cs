@@ -66,7 +66,8 @@ public sealed record UpdateIncidentRequest(
     long GenerationsAffected,
     long EndUsersAffected,
     int OrganizationsAffected,
-    DateTimeOffset? AbuseStartedAt);
+    DateTimeOffset? AbuseStartedAt,
+    string? SeverityChangeReason = null);
 
 public sealed record IncidentFilter(
     IncidentStatus? Status = null,

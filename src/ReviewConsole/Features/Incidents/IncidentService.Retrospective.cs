@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Infrastructure.Identity;
@@ -74,6 +75,7 @@ public sealed partial class IncidentService
             }
 
             Apply(retrospective, sections);
+            await RecordAuthorAsync(db, incident.Id, by, now, cancellationToken);
             retrospective.UpdatedBy = by.Name;
             retrospective.UpdatedAt = now;
             retrospective.Version++;
@@ -121,6 +123,7 @@ public sealed partial class IncidentService
 
             if (to == RetrospectiveStatus.InReview)
             {
+                await RecordAuthorAsync(db, incident.Id, by, now, cancellationToken);
                 retrospective.SubmittedBy = by.Name;
                 retrospective.SubmittedAt = now;
             }
@@ -130,6 +133,12 @@ public sealed partial class IncidentService
                 if (incident.Status is not (IncidentStatus.Resolved or IncidentStatus.Closed))
                 {
                     throw new IncidentRuleException("Approve the retrospective after the incident is resolved.");
+                }
+
+                // Review is a second person's: whoever saved or submitted any version cannot approve it.
+                if (by != StaffUser.System && await db.Set<RetrospectiveAuthor>().AnyAsync(a => a.IncidentId == incident.Id && a.UserId == by.Id, cancellationToken))
+                {
+                    throw new IncidentRuleException("You wrote or submitted this retrospective; a Lead who is not one of its authors approves it.");
                 }
 
                 retrospective.ApprovedBy = by.Name;
@@ -202,7 +211,20 @@ public sealed partial class IncidentService
             var label = status == ActionItemStatus.WontDo ? "won't do" : status.ToString().ToLowerInvariant();
             AddTimeline(db, incident, TimelineEntryKind.ActionItem, now, by, $"Action item \"{item.Title}\": {label}{(item.Resolution is { Length: > 0 } r ? " — " + r : "")}.");
             return new AuditEntry("", "IncidentActionItem", item.Id.ToString(CultureInfo.InvariantCulture), $"{from} → {status}", item.Resolution);
-        }, cancellationToken);
+        }, cancellationToken, allowClosed: true);
+    }
+
+    /// <summary>Remembers who contributed to the retrospective (once per person), so they cannot approve it.</summary>
+    private static async Task RecordAuthorAsync(AppDbContext db, long incidentId, StaffUser by, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (by == StaffUser.System
+            || db.ChangeTracker.Entries<RetrospectiveAuthor>().Any(e => e.Entity.IncidentId == incidentId && e.Entity.UserId == by.Id)
+            || await db.Set<RetrospectiveAuthor>().AnyAsync(a => a.IncidentId == incidentId && a.UserId == by.Id, cancellationToken))
+        {
+            return;
+        }
+
+        db.Add(new RetrospectiveAuthor { IncidentId = incidentId, UserId = by.Id, UserName = by.Name, FirstContributedAt = now });
     }
 
     /// <summary>Overdue = still open and its due date is before today (UTC); due today is not overdue yet.</summary>

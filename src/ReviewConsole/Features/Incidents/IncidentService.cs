@@ -29,9 +29,13 @@ public sealed partial class IncidentService(
         ArgumentNullException.ThrowIfNull(by);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await EnsureEditorAsync(db, by, cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var id = await OpenCoreAsync(db, request, by, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        long id = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                id = await OpenCoreAsync(db, request, by, ct);
+            },
+            cancellationToken);
         return id;
     }
 
@@ -165,13 +169,23 @@ public sealed partial class IncidentService(
             incident.OrganizationsAffected = Math.Max(0, request.OrganizationsAffected);
             incident.AbuseStartedAt = request.AbuseStartedAt;
             IncidentRules.EnsureOrder(incident, now);
+            var reason = request.SeverityChangeReason?.Trim();
             if (severityChanged)
             {
-                AddTimeline(db, incident, TimelineEntryKind.Note, now, by, $"Severity changed from {IncidentRules.Label(oldSeverity)} to {IncidentRules.Label(incident.Severity)}.");
+                // After resolution the severity decides whether a retrospective is owed: changing it then
+                // must be explained, and the explanation is on the timeline for the reviewers of the retrospective.
+                if (incident.Status is IncidentStatus.Resolved && string.IsNullOrEmpty(reason))
+                {
+                    throw new IncidentRuleException("The incident is resolved: say why its severity changes.");
+                }
+
+                AddTimeline(db, incident, TimelineEntryKind.Note, now, by,
+                    $"Severity changed from {IncidentRules.Label(oldSeverity)} to {IncidentRules.Label(incident.Severity)}{(string.IsNullOrEmpty(reason) ? "." : $" — {reason}")}");
             }
 
             await Task.CompletedTask;
-            return new AuditEntry("incident.updated", "Incident", Id(incident), "Details updated", BeforeJson: before, AfterJson: Snapshot(incident));
+            return new AuditEntry("incident.updated", "Incident", Id(incident), severityChanged ? $"Details updated; severity {IncidentRules.Label(oldSeverity)} → {IncidentRules.Label(incident.Severity)}" : "Details updated",
+                Reason: severityChanged ? reason : null, BeforeJson: before, AfterJson: Snapshot(incident));
         }, cancellationToken);
     }
 
@@ -204,12 +218,16 @@ public sealed partial class IncidentService(
                     break;
                 case IncidentStatus.Resolved:
                     incident.ResolvedAt = when;
+                    incident.SeverityAtResolution = incident.Severity;
                     break;
                 case IncidentStatus.Closed:
                     var retrospective = await db.Set<Retrospective>().AsNoTracking().SingleOrDefaultAsync(r => r.IncidentId == incident.Id, cancellationToken);
-                    if (IncidentRules.IsMajor(incident.Severity) && retrospective?.Status != RetrospectiveStatus.Approved)
+                    // A SEV1/SEV2 downgraded after it was resolved still owes its retrospective.
+                    var owed = IncidentRules.IsMajor(incident.Severity) ? incident.Severity
+                        : incident.SeverityAtResolution is { } atResolution && IncidentRules.IsMajor(atResolution) ? atResolution : (Severity?)null;
+                    if (owed is { } major && retrospective?.Status != RetrospectiveStatus.Approved)
                     {
-                        throw new IncidentRuleException($"A {IncidentRules.Label(incident.Severity)} closes only after its retrospective is approved by a Lead.");
+                        throw new IncidentRuleException($"A {IncidentRules.Label(major)} closes only after its retrospective is approved by a Lead{(major != incident.Severity ? $" (it was {IncidentRules.Label(major)} when resolved)" : "")}.");
                     }
 
                     if (retrospective?.ApprovedAt is { } approvedAt && incident.RetrospectiveDoneAt is null)
@@ -225,6 +243,33 @@ public sealed partial class IncidentService(
             AddStatusChange(db, incident, from, to, when, by, note, now);
             return new AuditEntry("incident.status", "Incident", Id(incident), $"{from} → {to} at {IncidentRules.Format(when)}", note);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reopens a closed incident (back to Resolved) so it can be changed again; closed incidents are
+    /// read-only. Needs a reason; audited and on the timeline.
+    /// </summary>
+    public async Task ReopenAsync(long incidentId, string reason, StaffUser by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new IncidentRuleException("Say why the incident is reopened.");
+        }
+
+        var why = reason.Trim();
+        await ChangeAsync(incidentId, by, "incident.reopened", async (db, incident, now) =>
+        {
+            if (incident.Status != IncidentStatus.Closed)
+            {
+                throw new IncidentRuleException($"The incident is {incident.Status}; only a closed incident is reopened.");
+            }
+
+            incident.Status = IncidentStatus.Resolved;
+            AddStatusChange(db, incident, IncidentStatus.Closed, IncidentStatus.Resolved, now, by, "Reopened: " + why, now);
+            await Task.CompletedTask;
+            return new AuditEntry("incident.reopened", "Incident", Id(incident), "Closed → Resolved (reopened)", why);
+        }, cancellationToken, allowClosed: true);
     }
 
     public async Task AssignRoleAsync(long incidentId, IncidentRole role, StaffMember member, StaffUser by, CancellationToken cancellationToken)
@@ -360,29 +405,40 @@ public sealed partial class IncidentService(
 
     /// <summary>Loads the incident, checks the editor's role, runs the change, bumps the version and
     /// update time, audits, and commits — one transaction. A concurrent edit fails the version check.</summary>
-    private async Task ChangeAsync(long incidentId, StaffUser by, string kind, Func<AppDbContext, Incident, DateTimeOffset, Task<AuditEntry>> change, CancellationToken cancellationToken)
+    /// <remarks>A closed incident is read-only: every change is refused until it is reopened, except
+    /// those marked <paramref name="allowClosed"/> (reopening, and closing out action items, which
+    /// are followed up after the incident closes).</remarks>
+    private async Task ChangeAsync(long incidentId, StaffUser by, string kind, Func<AppDbContext, Incident, DateTimeOffset, Task<AuditEntry>> change, CancellationToken cancellationToken, bool allowClosed = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await EnsureEditorAsync(db, by, cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var incident = await db.Set<Incident>().SingleOrDefaultAsync(i => i.Id == incidentId, cancellationToken)
-            ?? throw new IncidentRuleException($"Incident {incidentId} does not exist.");
-        var now = clock.GetUtcNow();
-        var entry = await change(db, incident, now);
-        incident.LastUpdateAt = now;
-        incident.UpdateOverdueSince = null;
-        incident.Version++;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new IncidentRuleException("Someone else changed this incident meanwhile; reload and try again.");
-        }
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                var incident = await db.Set<Incident>().SingleOrDefaultAsync(i => i.Id == incidentId, ct)
+                    ?? throw new IncidentRuleException($"Incident {incidentId} does not exist.");
+                if (incident.Status == IncidentStatus.Closed && !allowClosed)
+                {
+                    throw new IncidentRuleException("The incident is closed and read-only; reopen it to change it.");
+                }
 
-        await audit.AppendAsync(db, by, entry with { Kind = kind }, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+                var now = clock.GetUtcNow();
+                var entry = await change(db, incident, now);
+                incident.LastUpdateAt = now;
+                incident.UpdateOverdueSince = null;
+                incident.Version++;
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    throw new IncidentRuleException("Someone else changed this incident meanwhile; reload and try again.");
+                }
+
+                await audit.AppendAsync(db, by, entry with { Kind = kind }, ct);
+            },
+            cancellationToken);
     }
 
     private static async Task LinkCoreAsync(AppDbContext db, Incident incident, IncidentLinkType type, long targetId, StaffUser by, DateTimeOffset now, CancellationToken cancellationToken)

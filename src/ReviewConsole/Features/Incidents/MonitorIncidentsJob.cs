@@ -73,24 +73,34 @@ public sealed class MonitorIncidentsJob(IDbContextFactory<AppDbContext> dbFactor
                 continue;
             }
 
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var version = await db.Set<Incident>().Where(i => i.Id == group.Key).Select(i => i.Version).SingleAsync(cancellationToken);
-            var claimed = await db.Set<Incident>().Where(i => i.Id == group.Key && i.Version == version)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Version, i => i.Version + 1), cancellationToken);
-            var stillMissing = await db.Set<IncidentTimelineEntry>().AsNoTracking()
-                .Where(t => t.IncidentId == group.Key && t.Kind == TimelineEntryKind.Appeal)
-                .CountAsync(cancellationToken) == existing.Count;
-            if (claimed == 0 || !stillMissing)
+            var committed = await db.InTransactionAsync(
+                async ct =>
+                {
+                    var version = await db.Set<Incident>().Where(i => i.Id == group.Key).Select(i => i.Version).SingleAsync(ct);
+                    var claimed = await db.Set<Incident>().Where(i => i.Id == group.Key && i.Version == version)
+                        .ExecuteUpdateAsync(s => s.SetProperty(i => i.Version, i => i.Version + 1), ct);
+                    var stillMissing = await db.Set<IncidentTimelineEntry>().AsNoTracking()
+                        .Where(t => t.IncidentId == group.Key && t.Kind == TimelineEntryKind.Appeal)
+                        .CountAsync(ct) == existing.Count;
+                    if (claimed == 0 || !stillMissing)
+                    {
+                        return false;
+                    }
+
+                    db.AddRange(entries);
+                    await db.SaveChangesAsync(ct);
+                    await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                        "incident.appeal-recorded", "Incident", group.Key.ToString(CultureInfo.InvariantCulture),
+                        string.Join(" ", entries.Select(e => e.Text))), ct);
+                    return true;
+                },
+                done => done,
+                cancellationToken);
+            if (!committed)
             {
                 continue;
             }
 
-            db.AddRange(entries);
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-                "incident.appeal-recorded", "Incident", group.Key.ToString(CultureInfo.InvariantCulture),
-                string.Join(" ", entries.Select(e => e.Text))), cancellationToken);
-            await tx.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
     }
@@ -107,47 +117,57 @@ public sealed class MonitorIncidentsJob(IDbContextFactory<AppDbContext> dbFactor
                               select new { l.IncidentId, Action = a }).ToListAsync(cancellationToken);
         foreach (var outcome in outcomes)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            // Claim the outcome by bumping the incident's version only if it is unchanged; a second node loses here.
-            var incident = await db.Set<Incident>().AsNoTracking().SingleAsync(i => i.Id == outcome.IncidentId, cancellationToken);
-            var already = await db.Set<IncidentTimelineEntry>().AnyAsync(t => t.IncidentId == incident.Id && t.Kind == TimelineEntryKind.EnforcementOutcome && t.EnforcementActionId == outcome.Action.Id, cancellationToken);
-            if (already)
+            var committed = await db.InTransactionAsync(
+                async ct =>
+                {
+                    // Claim the outcome by bumping the incident's version only if it is unchanged; a second node loses here.
+                    var incident = await db.Set<Incident>().AsNoTracking().SingleAsync(i => i.Id == outcome.IncidentId, ct);
+                    var already = await db.Set<IncidentTimelineEntry>().AnyAsync(t => t.IncidentId == incident.Id && t.Kind == TimelineEntryKind.EnforcementOutcome && t.EnforcementActionId == outcome.Action.Id, ct);
+                    if (already)
+                    {
+                        return false;
+                    }
+
+                    var a = outcome.Action;
+                    var at = a.CompletedAt ?? clock.GetUtcNow();
+                    var mitigate = a.State == EnforcementState.Succeeded && incident.Status == IncidentStatus.Acknowledged;
+                    var mitigatedAt = incident.AcknowledgedAt is { } ack && at < ack ? ack : at;
+                    var claim = db.Set<Incident>().Where(i => i.Id == incident.Id && i.Version == incident.Version);
+                    var claimed = mitigate
+                        ? await claim.ExecuteUpdateAsync(
+                            s => s.SetProperty(i => i.Version, i => i.Version + 1)
+                                .SetProperty(i => i.Status, IncidentStatus.Mitigated)
+                                .SetProperty(i => i.MitigatedAt, mitigatedAt)
+                                .SetProperty(i => i.LastUpdateAt, clock.GetUtcNow())
+                                .SetProperty(i => i.UpdateOverdueSince, (DateTimeOffset?)null),
+                            ct)
+                        : await claim.ExecuteUpdateAsync(s => s.SetProperty(i => i.Version, i => i.Version + 1), ct);
+                    if (claimed == 0)
+                    {
+                        return false;
+                    }
+
+                    var text = $"{a.Kind} on {a.TargetType} {a.TargetId}: {a.State}{(a.LastError is { Length: > 0 } e && a.State != EnforcementState.Succeeded ? " — " + e : "")}.";
+                    db.Add(new IncidentTimelineEntry { IncidentId = incident.Id, Kind = TimelineEntryKind.EnforcementOutcome, At = at, Author = StaffUser.System.Name, Text = text, EnforcementActionId = a.Id });
+                    if (mitigate)
+                    {
+                        db.Add(new IncidentStatusChange { IncidentId = incident.Id, From = IncidentStatus.Acknowledged, To = IncidentStatus.Mitigated, At = mitigatedAt, RecordedAt = clock.GetUtcNow(), ChangedBy = StaffUser.System.Name, Note = $"Enforcement action #{a.Id} in effect" });
+                        db.Add(new IncidentTimelineEntry { IncidentId = incident.Id, Kind = TimelineEntryKind.StatusChange, At = mitigatedAt, Author = StaffUser.System.Name, Text = $"Status Acknowledged → Mitigated. Enforcement action #{a.Id} in effect." });
+                    }
+
+                    await db.SaveChangesAsync(ct);
+                    await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                        mitigate ? "incident.status" : "incident.enforcement-outcome", "Incident", incident.Id.ToString(CultureInfo.InvariantCulture),
+                        mitigate ? $"Acknowledged → Mitigated (action #{a.Id} succeeded)" : text), ct);
+                    return true;
+                },
+                done => done,
+                cancellationToken);
+            if (!committed)
             {
                 continue;
             }
 
-            var a = outcome.Action;
-            var at = a.CompletedAt ?? clock.GetUtcNow();
-            var mitigate = a.State == EnforcementState.Succeeded && incident.Status == IncidentStatus.Acknowledged;
-            var mitigatedAt = incident.AcknowledgedAt is { } ack && at < ack ? ack : at;
-            var claim = db.Set<Incident>().Where(i => i.Id == incident.Id && i.Version == incident.Version);
-            var claimed = mitigate
-                ? await claim.ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.Version, i => i.Version + 1)
-                        .SetProperty(i => i.Status, IncidentStatus.Mitigated)
-                        .SetProperty(i => i.MitigatedAt, mitigatedAt)
-                        .SetProperty(i => i.LastUpdateAt, clock.GetUtcNow())
-                        .SetProperty(i => i.UpdateOverdueSince, (DateTimeOffset?)null),
-                    cancellationToken)
-                : await claim.ExecuteUpdateAsync(s => s.SetProperty(i => i.Version, i => i.Version + 1), cancellationToken);
-            if (claimed == 0)
-            {
-                continue;
-            }
-
-            var text = $"{a.Kind} on {a.TargetType} {a.TargetId}: {a.State}{(a.LastError is { Length: > 0 } e && a.State != EnforcementState.Succeeded ? " — " + e : "")}.";
-            db.Add(new IncidentTimelineEntry { IncidentId = incident.Id, Kind = TimelineEntryKind.EnforcementOutcome, At = at, Author = StaffUser.System.Name, Text = text, EnforcementActionId = a.Id });
-            if (mitigate)
-            {
-                db.Add(new IncidentStatusChange { IncidentId = incident.Id, From = IncidentStatus.Acknowledged, To = IncidentStatus.Mitigated, At = mitigatedAt, RecordedAt = clock.GetUtcNow(), ChangedBy = StaffUser.System.Name, Note = $"Enforcement action #{a.Id} in effect" });
-                db.Add(new IncidentTimelineEntry { IncidentId = incident.Id, Kind = TimelineEntryKind.StatusChange, At = mitigatedAt, Author = StaffUser.System.Name, Text = $"Status Acknowledged → Mitigated. Enforcement action #{a.Id} in effect." });
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-                mitigate ? "incident.status" : "incident.enforcement-outcome", "Incident", incident.Id.ToString(CultureInfo.InvariantCulture),
-                mitigate ? $"Acknowledged → Mitigated (action #{a.Id} succeeded)" : text), cancellationToken);
-            await tx.CommitAsync(cancellationToken);
         }
     }
 
@@ -165,19 +185,29 @@ public sealed class MonitorIncidentsJob(IDbContextFactory<AppDbContext> dbFactor
                 .Select(i => new { i.Id, i.LastUpdateAt }).ToListAsync(cancellationToken);
             foreach (var incident in stale)
             {
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                var updated = await db.Set<Incident>()
-                    .Where(i => i.Id == incident.Id && i.UpdateOverdueSince == null && i.LastUpdateAt == incident.LastUpdateAt)
-                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdateOverdueSince, now), cancellationToken);
-                if (updated == 0)
+                var committed = await db.InTransactionAsync(
+                    async ct =>
+                    {
+                        var updated = await db.Set<Incident>()
+                            .Where(i => i.Id == incident.Id && i.UpdateOverdueSince == null && i.LastUpdateAt == incident.LastUpdateAt)
+                            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdateOverdueSince, now), ct);
+                        if (updated == 0)
+                        {
+                            return false;
+                        }
+
+                        await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
+                            "incident.update-overdue", "Incident", incident.Id.ToString(CultureInfo.InvariantCulture),
+                            $"No update for {minutes} minutes ({IncidentRules.Label(severity)})"), ct);
+                        return true;
+                    },
+                    done => done,
+                    cancellationToken);
+                if (!committed)
                 {
                     continue;
                 }
 
-                await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
-                    "incident.update-overdue", "Incident", incident.Id.ToString(CultureInfo.InvariantCulture),
-                    $"No update for {minutes} minutes ({IncidentRules.Label(severity)})"), cancellationToken);
-                await tx.CommitAsync(cancellationToken);
                 marked++;
             }
         }

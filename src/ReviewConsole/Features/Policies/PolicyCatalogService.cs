@@ -141,11 +141,9 @@ public sealed class PolicyCatalogService(IDbContextFactory<AppDbContext> dbFacto
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync(
+            async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
             var before = await db.Set<PolicyCategory>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == request.Id, cancellationToken);
             if (before is null)
             {
@@ -202,9 +200,10 @@ public sealed class PolicyCatalogService(IDbContextFactory<AppDbContext> dbFacto
                     Snapshot(before),
                     Snapshot(after)),
                 cancellationToken);
-            await tx.CommitAsync(cancellationToken);
             return new PolicyEditResult(true, $"Saved '{before.Key}' as version {newVersion.ToString(CultureInfo.InvariantCulture)}.", newVersion);
-        });
+        },
+            result => result.Succeeded,
+            cancellationToken);
     }
 
     private static string Snapshot(PolicyCategory c) => JsonSerializer.Serialize(new

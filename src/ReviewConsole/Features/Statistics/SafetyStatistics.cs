@@ -26,9 +26,19 @@ public sealed record SafetyStatistics(
     int AppealsDecided = 0,
     int AppealsOverturned = 0)
 {
+    /// <summary>Incident response times of the period by severity ("all" first): MTTA, MTTM and time to resolve.</summary>
+    public IReadOnlyList<IncidentDurationStat> IncidentDurations { get; init; } = [];
+
     /// <summary>Share of decided appeals that overturned the sanction, in percent; null when none were decided.</summary>
     public double? OverturnRatePercent => AppealsDecided == 0 ? null : Math.Round(100.0 * AppealsOverturned / AppealsDecided, 1);
 }
 
 /// <summary>A published row: a count or a median in hours, or suppressed.</summary>
 public sealed record PublishedRow(string Section, string Key, double? Value, bool Suppressed, string Display);
+
+/// <summary>
+/// One incident response time over the incidents that reached the step inside the period, from
+/// detection: <c>time-to-acknowledge</c> (MTTA), <c>time-to-mitigate</c> (MTTM) or <c>time-to-resolve</c>;
+/// the median and the 90th percentile (nearest rank). <see cref="Severity"/> is <c>all</c> or SEV1–SEV4.
+/// </summary>
+public sealed record IncidentDurationStat(string Severity, string Metric, TimeSpan? Median, TimeSpan? P90, int Samples);

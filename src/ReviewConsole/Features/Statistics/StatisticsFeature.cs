@@ -12,6 +12,7 @@ public static class StatisticsFeature
         services.AddOptionsWithValidateOnStart<StatisticsOptions>().Bind(configuration.GetSection(StatisticsOptions.SectionName));
         services.AddSingleton<IValidateOptions<StatisticsOptions>, StatisticsOptionsValidator>();
         services.AddSingleton<StatisticsService>();
+        services.AddSingleton<StatisticsExportAudit>();
         return services;
     }
 
@@ -21,7 +22,7 @@ public static class StatisticsFeature
     {
         ArgumentNullException.ThrowIfNull(app);
         var group = app.MapGroup("/statistics").RequireAuthorization(Policies.Dashboard);
-        group.MapGet("/export/csv", async (string? from, string? to, StatisticsService service, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/export/csv", async (HttpContext context, string? from, string? to, StatisticsService service, StatisticsExportAudit exports, TimeProvider clock, CancellationToken ct) =>
         {
             (from, to) = DefaultPeriod(from, to, clock);
             if (!TryPeriod(from, to, out var start, out var end, out var error))
@@ -30,9 +31,10 @@ public static class StatisticsFeature
             }
 
             var stats = await service.ComputeAsync(start, end, ct);
+            await exports.RecordAsync(StaffUser.From(context.User), "CSV", from, to, ct);
             return Results.File(Encoding.UTF8.GetBytes(service.ToCsv(stats)), "text/csv; charset=utf-8", $"safety-statistics-{from}-{to}.csv");
         });
-        group.MapGet("/export/json", async (string? from, string? to, StatisticsService service, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/export/json", async (HttpContext context, string? from, string? to, StatisticsService service, StatisticsExportAudit exports, TimeProvider clock, CancellationToken ct) =>
         {
             (from, to) = DefaultPeriod(from, to, clock);
             if (!TryPeriod(from, to, out var start, out var end, out var error))
@@ -41,6 +43,7 @@ public static class StatisticsFeature
             }
 
             var stats = await service.ComputeAsync(start, end, ct);
+            await exports.RecordAsync(StaffUser.From(context.User), "JSON", from, to, ct);
             return Results.File(Encoding.UTF8.GetBytes(service.ToJson(stats)), "application/json; charset=utf-8", $"safety-statistics-{from}-{to}.json");
         });
         return app;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,6 +8,7 @@ using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Incidents;
+using ReviewConsole.Infrastructure.Export;
 
 namespace ReviewConsole.Features.Statistics;
 
@@ -25,6 +25,9 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
     public const string IncidentDetectToMitigate = "incident-detect-to-mitigate";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>How every withheld count reads: the same for a small count and for its complement.</summary>
+    public const string SuppressedDisplay = "suppressed";
 
     public int SuppressBelow => options.Value.SuppressBelow;
 
@@ -75,6 +78,7 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
                 .Select(i => new { i.DetectedAt, i.MitigatedAt }).ToListAsync(cancellationToken))
             .Select(i => i.MitigatedAt!.Value - i.DetectedAt).ToList();
 
+        var durations = await IncidentDurationsAsync(db, from, to, cancellationToken);
         return new SafetyStatistics(
             from,
             to,
@@ -91,48 +95,125 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
             [Median(FlagToDecision, firstDecisions), Median(DecisionToEnforcement, decisionToEffect), Median(IncidentDetectToMitigate, detectToMitigate)],
             appealsFiled,
             decidedAppeals,
-            overturned);
+            overturned)
+        {
+            IncidentDurations = durations,
+        };
     }
 
-    /// <summary>The statistics as publishable rows: counts from 1 to below the threshold and medians
-    /// over fewer samples than the threshold are suppressed. Zero is published (it reveals no one).</summary>
+    public const string TimeToAcknowledge = "time-to-acknowledge";
+    public const string TimeToMitigate = "time-to-mitigate";
+    public const string TimeToResolve = "time-to-resolve";
+
+    /// <summary>MTTA, MTTM and time to resolve of one period, for the dashboard (all severities and each).</summary>
+    public async Task<IReadOnlyList<IncidentDurationStat>> IncidentDurationsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await IncidentDurationsAsync(db, from, to, cancellationToken);
+    }
+
+    /// <summary>Each step counts the incidents that reached it inside the period (acknowledged, mitigated,
+    /// resolved), measured from detection; computed in memory like the other durations.</summary>
+    private static async Task<IReadOnlyList<IncidentDurationStat>> IncidentDurationsAsync(AppDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<Incident>().AsNoTracking()
+            .Where(i => (i.AcknowledgedAt >= from && i.AcknowledgedAt < to) || (i.MitigatedAt >= from && i.MitigatedAt < to) || (i.ResolvedAt >= from && i.ResolvedAt < to))
+            .Select(i => new { i.Severity, i.DetectedAt, i.AcknowledgedAt, i.MitigatedAt, i.ResolvedAt })
+            .ToListAsync(cancellationToken);
+        var steps = new (string Metric, Func<DateTimeOffset?, DateTimeOffset?, DateTimeOffset?, DateTimeOffset?> Pick)[]
+        {
+            (TimeToAcknowledge, (a, _, _) => a),
+            (TimeToMitigate, (_, m, _) => m),
+            (TimeToResolve, (_, _, r) => r),
+        };
+        var result = new List<IncidentDurationStat>();
+        var groups = new List<(string Label, Severity? Severity)> { ("all", null) };
+        groups.AddRange(Enum.GetValues<Severity>().Select(s => (IncidentRules.Label(s), (Severity?)s)));
+        foreach (var (label, severity) in groups)
+        {
+            foreach (var (metric, pick) in steps)
+            {
+                var values = rows
+                    .Where(r => severity is null || r.Severity == severity)
+                    .Select(r => pick(r.AcknowledgedAt, r.MitigatedAt, r.ResolvedAt) is { } at && at >= from && at < to ? at - r.DetectedAt : (TimeSpan?)null)
+                    .OfType<TimeSpan>()
+                    .ToList();
+                var median = Median(metric, values);
+                result.Add(new IncidentDurationStat(label, metric, median.Median, Percentile(values, 90), values.Count));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The nearest-rank percentile (the smallest value with at least p% of the values at or below it).</summary>
+    public static TimeSpan? Percentile(IReadOnlyList<TimeSpan> values, int percent)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = values.OrderBy(v => v).ToList();
+        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count);
+        return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
+    }
+
+    /// <summary>
+    /// The statistics as publishable rows. Counts from 1 to below the threshold are suppressed, and so
+    /// are the complements that keep them from being worked out by subtraction from a total or from a
+    /// second breakdown of the same items (<see cref="ComplementarySuppression"/>). Zero is published
+    /// (it reveals no one). Medians and 90th percentiles over fewer samples than the threshold are
+    /// withheld; the overturn rate is withheld with either of its counts.
+    /// </summary>
     public IReadOnlyList<PublishedRow> Publish(SafetyStatistics stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var threshold = options.Value.SuppressBelow;
-        var rows = new List<PublishedRow>();
-        void Count(string section, string key, int count)
+        var table = new ComplementarySuppression(threshold);
+        var order = new List<int>();
+        int Cell(string section, string key, int count)
         {
-            var suppressed = count > 0 && count < threshold;
-            rows.Add(new PublishedRow(section, key, suppressed ? null : count, suppressed, suppressed ? $"<{threshold}" : count.ToString(CultureInfo.InvariantCulture)));
+            var id = table.Add(section, key, count);
+            order.Add(id);
+            return id;
         }
 
-        Count("flags", "received", stats.FlagsReceived);
-        Count("flags", "reviewed", stats.FlagsReviewed);
-        Count("decisions", "total", stats.Decisions);
-        Count("enforcement", "in-effect", stats.EnforcementInEffect);
-        Count("appeals", "filed", stats.AppealsFiled);
-        Count("appeals", "decided", stats.AppealsDecided);
-        Count("appeals", "overturned", stats.AppealsOverturned);
-        // A rate over a handful of appeals would reveal individual outcomes: withheld like small counts.
-        var rateSuppressed = stats.AppealsDecided < threshold || stats.OverturnRatePercent is null;
-        rows.Add(new PublishedRow("appeals", "overturn-rate-percent", rateSuppressed ? null : stats.OverturnRatePercent, rateSuppressed,
-            rateSuppressed ? $"withheld (<{threshold} decided)" : stats.OverturnRatePercent!.Value.ToString("0.#", CultureInfo.InvariantCulture)));
-        foreach (var (section, counts) in new[]
+        var received = Cell("flags", "received", stats.FlagsReceived);
+        Cell("flags", "reviewed", stats.FlagsReviewed);
+        var decisions = Cell("decisions", "total", stats.Decisions);
+        Cell("enforcement", "in-effect", stats.EnforcementInEffect);
+        var incidents = Cell("incidents", "detected", stats.IncidentsBySeverity.Sum(c => c.Count));
+        Cell("appeals", "filed", stats.AppealsFiled);
+        var decided = Cell("appeals", "decided", stats.AppealsDecided);
+        var overturned = Cell("appeals", "overturned", stats.AppealsOverturned);
+        var upheld = table.Add("appeals", "upheld", stats.AppealsDecided - stats.AppealsOverturned, hidden: true);
+        table.Relate(decided, [overturned, upheld]);
+        var rateAt = order.Count;
+        List<int> Breakdown(string section, IReadOnlyList<StatCount> counts) => counts.Select(c => Cell(section, c.Key, c.Count)).ToList();
+        table.Relate(received, Breakdown("flags-by-category", stats.FlagsByCategory));
+        table.Relate(received, Breakdown("flags-by-source", stats.FlagsBySource));
+        table.Relate(decisions, Breakdown("decisions-by-verdict", stats.DecisionsByVerdict));
+        Breakdown("enforcement-by-kind", stats.EnforcementByKind);
+        table.Relate(incidents, Breakdown("incidents-by-misuse-type", stats.IncidentsByMisuseType));
+        table.Relate(incidents, Breakdown("incidents-by-severity", stats.IncidentsBySeverity));
+        var withheld = table.Solve();
+
+        var rows = new List<PublishedRow>();
+        foreach (var id in order)
         {
-            ("flags-by-category", stats.FlagsByCategory),
-            ("flags-by-source", stats.FlagsBySource),
-            ("decisions-by-verdict", stats.DecisionsByVerdict),
-            ("enforcement-by-kind", stats.EnforcementByKind),
-            ("incidents-by-misuse-type", stats.IncidentsByMisuseType),
-            ("incidents-by-severity", stats.IncidentsBySeverity),
-        })
-        {
-            foreach (var c in counts)
-            {
-                Count(section, c.Key, c.Count);
-            }
+            var (section, key) = table.Name(id);
+            var count = table.Count(id);
+            var suppressed = withheld.Contains(id);
+            rows.Add(new PublishedRow(section, key, suppressed ? null : count, suppressed,
+                suppressed ? SuppressedDisplay : count.ToString(CultureInfo.InvariantCulture)));
         }
+
+        // A rate over a handful of appeals, or beside a withheld count, would reveal that count.
+        var rateSuppressed = stats.AppealsDecided < threshold || stats.OverturnRatePercent is null || withheld.Contains(decided) || withheld.Contains(overturned);
+        rows.Insert(rateAt, new PublishedRow("appeals", "overturn-rate-percent", rateSuppressed ? null : stats.OverturnRatePercent, rateSuppressed,
+            rateSuppressed ? $"withheld (<{threshold} decided or a count withheld)" : stats.OverturnRatePercent!.Value.ToString("0.#", CultureInfo.InvariantCulture)));
 
         foreach (var m in stats.Medians)
         {
@@ -142,22 +223,35 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
                 suppressed ? $"withheld (<{threshold} samples)" : hours!.Value.ToString("0.##", CultureInfo.InvariantCulture)));
         }
 
+        foreach (var d in stats.IncidentDurations)
+        {
+            foreach (var (statistic, value) in new[] { ("median", d.Median), ("p90", d.P90) })
+            {
+                var suppressed = d.Samples < threshold || value is null;
+                var hours = value is { } v ? Math.Round(v.TotalHours, 2) : (double?)null;
+                rows.Add(new PublishedRow("incident-hours", $"{d.Severity}/{d.Metric}/{statistic}", suppressed ? null : hours, suppressed,
+                    suppressed ? $"withheld (<{threshold} samples)" : hours!.Value.ToString("0.##", CultureInfo.InvariantCulture)));
+            }
+        }
+
         return rows;
     }
 
+    /// <summary>The published rows as CSV (through the shared, formula-safe writer), after a comment line naming the period.</summary>
     public string ToCsv(SafetyStatistics stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        var csv = new StringBuilder();
-        csv.Append("# ReviewConsole safety statistics, ").Append(Iso(stats.From)).Append(" to ").Append(Iso(stats.To))
-            .Append("; counts below ").Append(options.Value.SuppressBelow.ToString(CultureInfo.InvariantCulture)).Append(" suppressed\n");
-        csv.Append("section,key,value\n");
-        foreach (var row in Publish(stats))
+        var rows = Publish(stats);
+        return CsvExport.Write(csv =>
         {
-            csv.Append(Csv(row.Section)).Append(',').Append(Csv(row.Key)).Append(',').Append(Csv(row.Display)).Append('\n');
-        }
-
-        return csv.ToString();
+            csv.WriteComment(string.Create(CultureInfo.InvariantCulture,
+                $" ReviewConsole safety statistics, {Iso(stats.From)} to {Iso(stats.To)}; counts from 1 to {options.Value.SuppressBelow - 1} suppressed, and the counts that would let them be worked out"));
+            csv.WriteHeader(["section", "key", "value"]);
+            foreach (var row in rows)
+            {
+                csv.WriteRecord([row.Section, row.Key, row.Display]);
+            }
+        });
     }
 
     public string ToJson(SafetyStatistics stats)
@@ -176,17 +270,6 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
     }
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 4180 quoting, and a leading apostrophe for cells a spreadsheet would run as a formula.</summary>
-    private static string Csv(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
 
     private static List<StatCount> Sorted(IEnumerable<StatCount> counts) =>
         counts.OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();

@@ -90,66 +90,76 @@ public sealed class GuidelineService(IDbContextFactory<AppDbContext> dbFactory, 
 
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        GuidelineCategory category;
-        string? before = null;
-        if (edit.Id is { } id)
+        GuidelineCategory category = default!;
+        var refused = await db.InTransactionAsync<GuidelineSaveResult?>(
+            async ct =>
+            {
+                string? before = null;
+                if (edit.Id is { } id)
+                {
+                    var found = await db.Set<GuidelineCategory>().SingleOrDefaultAsync(c => c.Id == id, ct);
+                    if (found is null)
+                    {
+                        return new(false, "That category no longer exists.");
+                    }
+
+                    before = Snapshot(found);
+
+                    // Optimistic concurrency by a conditional version bump: two admins saving at once
+                    // cannot both win, and the loser is told to reload.
+                    var bumped = await db.Set<GuidelineCategory>()
+                        .Where(c => c.Id == id && c.Version == edit.ExpectedVersion)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version + 1), ct);
+                    if (bumped != 1)
+                    {
+                        return new(false, $"Someone else changed '{found.Name}' (now version {found.Version}); reload and edit again.");
+                    }
+
+                    // The row already holds the new version; tell the tracker so SaveChanges leaves it be.
+                    category = found;
+                    var version = db.Entry(category).Property(c => c.Version);
+                    version.OriginalValue = edit.ExpectedVersion + 1;
+                    version.CurrentValue = edit.ExpectedVersion + 1;
+                }
+                else
+                {
+                    if (await db.Set<GuidelineCategory>().AnyAsync(c => c.Key == key, ct))
+                    {
+                        return new(false, $"A category with the key '{key}' already exists.");
+                    }
+
+                    category = new GuidelineCategory { Key = key, Name = name, Version = 1 };
+                    db.Add(category);
+                }
+
+                category.Name = name;
+                category.RiskLevel = edit.RiskLevel;
+                category.RequiredSafeguards = edit.RequiredSafeguards;
+                category.Guidance = edit.Guidance.Trim();
+                category.Clause = edit.Clause.Trim();
+                category.IsResearch = edit.IsResearch;
+                category.IsActive = edit.IsActive;
+                category.UpdatedAt = now;
+                category.UpdatedBy = by.Name;
+                await db.SaveChangesAsync(ct);
+                db.Add(VersionOf(category, now, by.Name));
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, by, new AuditEntry(
+                    edit.Id is null ? "guideline.created" : "guideline.updated",
+                    "GuidelineCategory",
+                    category.Id.ToString(CultureInfo.InvariantCulture),
+                    $"Guideline '{category.Name}' v{category.Version}: {category.RiskLevel}, requires {SafeguardCatalog.Describe(category.RequiredSafeguards)}",
+                    BeforeJson: before,
+                    AfterJson: Snapshot(category)), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            var found = await db.Set<GuidelineCategory>().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-            if (found is null)
-            {
-                return new(false, "That category no longer exists.");
-            }
-
-            before = Snapshot(found);
-
-            // Optimistic concurrency by a conditional version bump: two admins saving at once
-            // cannot both win, and the loser is told to reload.
-            var bumped = await db.Set<GuidelineCategory>()
-                .Where(c => c.Id == id && c.Version == edit.ExpectedVersion)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
-            if (bumped != 1)
-            {
-                return new(false, $"Someone else changed '{found.Name}' (now version {found.Version}); reload and edit again.");
-            }
-
-            // The row already holds the new version; tell the tracker so SaveChanges leaves it be.
-            category = found;
-            var version = db.Entry(category).Property(c => c.Version);
-            version.OriginalValue = edit.ExpectedVersion + 1;
-            version.CurrentValue = edit.ExpectedVersion + 1;
-        }
-        else
-        {
-            if (await db.Set<GuidelineCategory>().AnyAsync(c => c.Key == key, cancellationToken))
-            {
-                return new(false, $"A category with the key '{key}' already exists.");
-            }
-
-            category = new GuidelineCategory { Key = key, Name = name, Version = 1 };
-            db.Add(category);
+            return refused;
         }
 
-        category.Name = name;
-        category.RiskLevel = edit.RiskLevel;
-        category.RequiredSafeguards = edit.RequiredSafeguards;
-        category.Guidance = edit.Guidance.Trim();
-        category.Clause = edit.Clause.Trim();
-        category.IsResearch = edit.IsResearch;
-        category.IsActive = edit.IsActive;
-        category.UpdatedAt = now;
-        category.UpdatedBy = by.Name;
-        await db.SaveChangesAsync(cancellationToken);
-        db.Add(VersionOf(category, now, by.Name));
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, by, new AuditEntry(
-            edit.Id is null ? "guideline.created" : "guideline.updated",
-            "GuidelineCategory",
-            category.Id.ToString(CultureInfo.InvariantCulture),
-            $"Guideline '{category.Name}' v{category.Version}: {category.RiskLevel}, requires {SafeguardCatalog.Describe(category.RequiredSafeguards)}",
-            BeforeJson: before,
-            AfterJson: Snapshot(category)), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return new(true, $"Saved '{category.Name}' as version {category.Version}.", category.Id, category.Version);
     }
 
@@ -163,34 +173,39 @@ public sealed class GuidelineService(IDbContextFactory<AppDbContext> dbFactory, 
         }
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var categories = DefaultGuidelines.All.Select(d => new GuidelineCategory
-        {
-            Key = d.Key,
-            Name = d.Name,
-            RiskLevel = d.RiskLevel,
-            RequiredSafeguards = d.Required,
-            Guidance = d.Guidance,
-            Clause = d.Clause,
-            IsResearch = d.IsResearch,
-            UpdatedAt = now,
-            UpdatedBy = StaffUser.System.Name,
-        }).ToList();
-        db.AddRange(categories);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another node seeded first (unique keys); its rows stand.
-            return;
-        }
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                var categories = DefaultGuidelines.All.Select(d => new GuidelineCategory
+                {
+                    Key = d.Key,
+                    Name = d.Name,
+                    RiskLevel = d.RiskLevel,
+                    RequiredSafeguards = d.Required,
+                    Guidance = d.Guidance,
+                    Clause = d.Clause,
+                    IsResearch = d.IsResearch,
+                    UpdatedAt = now,
+                    UpdatedBy = StaffUser.System.Name,
+                }).ToList();
+                db.AddRange(categories);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another node seeded first (unique keys); its rows stand.
+                    return false;
+                }
 
-        db.AddRange(categories.Select(c => VersionOf(c, now, StaffUser.System.Name)));
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, StaffUser.System, new AuditEntry("guideline.seeded", "GuidelineCategory", "*", $"Seeded {categories.Count} default use-case guideline categories"), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+                db.AddRange(categories.Select(c => VersionOf(c, now, StaffUser.System.Name)));
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, StaffUser.System, new AuditEntry("guideline.seeded", "GuidelineCategory", "*", $"Seeded {categories.Count} default use-case guideline categories"), ct);
+                return true;
+            },
+            seeded => seeded,
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<CategoryRule>> RulesAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ReviewConsole.Features.Enforcement;
 
 namespace ReviewConsole.Features.UseCases;
 
@@ -60,6 +61,13 @@ public sealed record UseCaseConditions
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, UseCaseContent.Json);
+
+    /// <summary>The registry limits these conditions mean (the tier's where a condition leaves one open).</summary>
+    public LimitSet ToLimits(QuotaTier tier)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        return new LimitSet(MonthlyTokenQuota ?? tier.MonthlyTokens, Rpm ?? tier.Rpm, Tpm ?? tier.Tpm, MaxOutputTokens, null, PilotEndUserCap);
+    }
 
     public static UseCaseConditions? FromJson(string? json) =>
         string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<UseCaseConditions>(json, UseCaseContent.Json);

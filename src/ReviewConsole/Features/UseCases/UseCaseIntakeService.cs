@@ -78,52 +78,64 @@ public sealed class UseCaseIntakeService(
         }
 
         var category = rules.Single(c => c.Key == content.Category);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (orgId, appId) = await EnsureActorsAsync(db, content, submitter, errors, cancellationToken);
-        if (!errors.IsEmpty)
+        UseCaseSubmission submission = default!;
+        string id = default!;
+        var refused = await db.InTransactionAsync<IntakeResult?>(
+            async ct =>
+            {
+                var (orgId, appId) = await EnsureActorsAsync(db, content, submitter, errors, ct);
+                if (!errors.IsEmpty)
+                {
+                    // The transaction is disposed uncommitted: an organization created on the way is gone too.
+                    return Invalid(errors);
+                }
+
+                var now = clock.GetUtcNow();
+                submission = new UseCaseSubmission
+                {
+                    Kind = content.Kind,
+                    State = SubmissionState.Submitted,
+                    QueueReason = QueueReason.New,
+                    OrganizationId = orgId,
+                    ApplicationId = appId,
+                    CategoryId = category.Id,
+                    Name = content.Name,
+                    CurrentRevision = 1,
+                    SubmittedByTokenId = submitter.TokenId,
+                    SubmittedOnBehalfBy = submitter.IsStaff ? submitter.Actor.Name : null,
+                    SubmittedAt = now,
+                    LastSubmittedAt = now,
+                    SlaDueAt = now.AddHours(options.Value.ReviewSlaHours),
+                };
+                db.Add(submission);
+                await db.SaveChangesAsync(ct);
+                db.Add(new UseCaseRevision
+                {
+                    SubmissionId = submission.Id,
+                    Number = 1,
+                    ContentJson = content.ToJson(),
+                    SubmittedAt = now,
+                    SubmittedBy = submitter.Actor.Name,
+                    ResponseNote = request!.ResponseNote?.Trim() ?? "",
+                });
+                await db.SaveChangesAsync(ct);
+                id = submission.Id.ToString(CultureInfo.InvariantCulture);
+                await audit.AppendAsync(db, submitter.Actor, new AuditEntry(
+                    "usecase.submitted",
+                    "UseCaseSubmission",
+                    id,
+                    $"{(content.Kind == SubmissionKind.ResearchAccess ? "Research access application" : "Use case")} '{content.Name}' for {content.AppId} ({content.Category})"
+                        + (submitter.IsStaff ? " submitted on behalf of the developer" : ""),
+                    AfterJson: content.ToJson()), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            // The transaction is disposed uncommitted: an organization created on the way is gone too.
-            return Invalid(errors);
+            return refused;
         }
 
-        var now = clock.GetUtcNow();
-        var submission = new UseCaseSubmission
-        {
-            Kind = content.Kind,
-            State = SubmissionState.Submitted,
-            QueueReason = QueueReason.New,
-            OrganizationId = orgId,
-            ApplicationId = appId,
-            CategoryId = category.Id,
-            Name = content.Name,
-            CurrentRevision = 1,
-            SubmittedByTokenId = submitter.TokenId,
-            SubmittedOnBehalfBy = submitter.IsStaff ? submitter.Actor.Name : null,
-            SubmittedAt = now,
-            LastSubmittedAt = now,
-            SlaDueAt = now.AddHours(options.Value.ReviewSlaHours),
-        };
-        db.Add(submission);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Add(new UseCaseRevision
-        {
-            SubmissionId = submission.Id,
-            Number = 1,
-            ContentJson = content.ToJson(),
-            SubmittedAt = now,
-            SubmittedBy = submitter.Actor.Name,
-            ResponseNote = request!.ResponseNote?.Trim() ?? "",
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        var id = submission.Id.ToString(CultureInfo.InvariantCulture);
-        await audit.AppendAsync(db, submitter.Actor, new AuditEntry(
-            "usecase.submitted",
-            "UseCaseSubmission",
-            id,
-            $"{(content.Kind == SubmissionKind.ResearchAccess ? "Research access application" : "Use case")} '{content.Name}' for {content.AppId} ({content.Category})"
-                + (submitter.IsStaff ? " submitted on behalf of the developer" : ""),
-            AfterJson: content.ToJson()), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return new IntakeResult(IntakeOutcome.Accepted, submission.Id, errors, $"Submission {id} received; it is in the review queue.");
     }
 
@@ -178,46 +190,56 @@ public sealed class UseCaseIntakeService(
         var category = rules.Single(c => c.Key == content.Category);
         var now = clock.GetUtcNow();
         var revision = submission.CurrentRevision + 1;
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await db.Set<UseCaseSubmission>()
-            .Where(s => s.Id == submissionId && s.State == submission.State && s.ConcurrencyVersion == submission.ConcurrencyVersion)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.State, next)
-                .SetProperty(x => x.QueueReason, QueueReason.Resubmitted)
-                .SetProperty(x => x.QueueNote, $"Revision {revision} answers the requested changes.")
-                .SetProperty(x => x.CurrentRevision, revision)
-                .SetProperty(x => x.CategoryId, category.Id)
-                .SetProperty(x => x.Name, content.Name)
-                .SetProperty(x => x.LastSubmittedAt, now)
-                .SetProperty(x => x.SlaDueAt, now.AddHours(options.Value.ReviewSlaHours))
-                .SetProperty(x => x.LeaseOwner, (string?)null)
-                .SetProperty(x => x.LeaseOwnerName, (string?)null)
-                .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), cancellationToken);
-        if (moved != 1)
+        var refused = await db.InTransactionAsync<IntakeResult?>(
+            async ct =>
+            {
+                var moved = await db.Set<UseCaseSubmission>()
+                    .Where(s => s.Id == submissionId && s.State == submission.State && s.ConcurrencyVersion == submission.ConcurrencyVersion)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.State, next)
+                        .SetProperty(x => x.QueueReason, QueueReason.Resubmitted)
+                        .SetProperty(x => x.QueueNote, $"Revision {revision} answers the requested changes.")
+                        .SetProperty(x => x.CurrentRevision, revision)
+                        .SetProperty(x => x.CategoryId, category.Id)
+                        .SetProperty(x => x.Name, content.Name)
+                        .SetProperty(x => x.LastSubmittedAt, now)
+                        .SetProperty(x => x.SlaDueAt, now.AddHours(options.Value.ReviewSlaHours))
+                        .SetProperty(x => x.LeaseOwner, (string?)null)
+                        .SetProperty(x => x.LeaseOwnerName, (string?)null)
+                        .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), ct);
+                if (moved != 1)
+                {
+                    return new IntakeResult(IntakeOutcome.Conflict, submissionId, new ValidationErrors(), "The submission changed meanwhile; fetch its status and try again.");
+                }
+
+                db.Add(new UseCaseRevision
+                {
+                    SubmissionId = submissionId,
+                    Number = revision,
+                    ContentJson = content.ToJson(),
+                    SubmittedAt = now,
+                    SubmittedBy = submitter.Actor.Name,
+                    ResponseNote = request!.ResponseNote?.Trim() ?? "",
+                });
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, submitter.Actor, new AuditEntry(
+                    "usecase.resubmitted",
+                    "UseCaseSubmission",
+                    submissionId.ToString(CultureInfo.InvariantCulture),
+                    $"Revision {revision} of '{content.Name}' submitted after changes were requested",
+                    Reason: request.ResponseNote,
+                    BeforeJson: previous,
+                    AfterJson: content.ToJson()), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return new IntakeResult(IntakeOutcome.Conflict, submissionId, new ValidationErrors(), "The submission changed meanwhile; fetch its status and try again.");
+            return refused;
         }
 
-        db.Add(new UseCaseRevision
-        {
-            SubmissionId = submissionId,
-            Number = revision,
-            ContentJson = content.ToJson(),
-            SubmittedAt = now,
-            SubmittedBy = submitter.Actor.Name,
-            ResponseNote = request!.ResponseNote?.Trim() ?? "",
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, submitter.Actor, new AuditEntry(
-            "usecase.resubmitted",
-            "UseCaseSubmission",
-            submissionId.ToString(CultureInfo.InvariantCulture),
-            $"Revision {revision} of '{content.Name}' submitted after changes were requested",
-            Reason: request.ResponseNote,
-            BeforeJson: previous,
-            AfterJson: content.ToJson()), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return new IntakeResult(IntakeOutcome.Accepted, submissionId, errors, $"Revision {revision} received; the submission is back in the review queue.");
     }
 

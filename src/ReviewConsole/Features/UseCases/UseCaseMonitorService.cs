@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.UseCases;
@@ -21,6 +23,8 @@ public sealed record UseCaseCheckResult(int ReReviewsDue, int Drifting, int Tier
 /// </summary>
 public sealed class UseCaseMonitorService(
     IDbContextFactory<AppDbContext> dbFactory,
+    EnforcementService enforcement,
+    EnforcementDispatcher dispatcher,
     AuditLog audit,
     TimeProvider clock,
     IOptions<UseCasesOptions> options)
@@ -139,13 +143,36 @@ public sealed class UseCaseMonitorService(
 
     private async Task<bool> RequeueAsync(AppDbContext db, UseCaseSubmission s, QueueReason reason, string note, string? proposedTier, bool halt, CancellationToken cancellationToken)
     {
+        List<long> actions = [];
+        var requeued = await db.InTransactionAsync(
+            async ct =>
+            {
+                actions = [];
+                return await RequeueInAsync(db, s, reason, note, proposedTier, halt, actions, ct);
+            },
+            done => done,
+            cancellationToken);
+        dispatcher.Enqueue(actions);
+        return requeued;
+    }
+
+    /// <summary>
+    /// Puts a live approval back in the queue inside the caller's transaction (a conditional state
+    /// change: two nodes raise it once). A halt also lowers the app to the pilot tier's limits at
+    /// once, as a SetLimits action in the same transaction (ids added to <paramref name="actions"/>
+    /// for dispatch after the commit).
+    /// </summary>
+    public async Task<bool> RequeueInAsync(AppDbContext db, UseCaseSubmission s, QueueReason reason, string note, string? proposedTier, bool halt, List<long> actions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(actions);
         if (!UseCaseStateMachine.TryNext(s.State, UseCaseTransition.Requeue, out var next))
         {
             return false;
         }
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var changed = await db.Set<UseCaseSubmission>()
             .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == s.ConcurrencyVersion)
             .ExecuteUpdateAsync(u => u
@@ -161,13 +188,95 @@ public sealed class UseCaseMonitorService(
             return false;
         }
 
+        var id = s.Id.ToString(CultureInfo.InvariantCulture);
         await audit.AppendAsync(db, StaffUser.System, new AuditEntry(
             "usecase.requeued",
             "UseCaseSubmission",
-            s.Id.ToString(CultureInfo.InvariantCulture),
+            id,
             $"'{s.Name}' back in the review queue: {reason}",
             Reason: note), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        if (halt)
+        {
+            var pilot = QuotaTiers.All[0];
+            var conditions = UseCaseConditions.FromJson(s.ConditionsJson);
+            var limits = new LimitSet(pilot.MonthlyTokens, pilot.Rpm, pilot.Tpm, conditions?.MaxOutputTokens, null, pilot.PilotEndUserCap);
+            var requested = await enforcement.RequestAsync(db, EnforcementRequest.With(
+                EnforcementKind.SetLimits,
+                EnforcementTargetType.Application,
+                [s.ApplicationId],
+                EnforcementReason.UseCase,
+                id,
+                null,
+                $"Staged access halted for use case {id}: back to {pilot.Name} limits. {note}",
+                new LimitParameters(pilot.Name, limits)), StaffUser.System, cancellationToken);
+            actions.AddRange(requested.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// What new usage means for live approvals, inside the usage write's transaction: research credit
+    /// ledgers are brought up to date (exhaustion raises the use case, once), and a reported end-user
+    /// count above a pilot cap halts staged access.
+    /// </summary>
+    public async Task OnUsageAsync(AppDbContext db, IReadOnlyCollection<long> applicationIds, List<long> actions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(applicationIds);
+        var now = clock.GetUtcNow();
+        var price = (decimal)options.Value.ResearchCreditUsdPerMillionTokens;
+        var accounts = await db.Set<ResearchCreditAccount>().Where(a => applicationIds.Contains(a.ApplicationId)).ToListAsync(cancellationToken);
+        foreach (var account in accounts)
+        {
+            var tokens = await db.Set<KeyUsageDay>().Where(u => u.ApplicationId == account.ApplicationId && u.Day >= account.StartsOn).SumAsync(u => (long?)u.Tokens, cancellationToken) ?? 0;
+            account.UsedTokens = tokens;
+            account.UsedUsd = Math.Round(tokens / 1_000_000m * price, 4);
+            if (account.ExhaustedAt is null && account.UsedUsd >= account.GrantedUsd)
+            {
+                account.ExhaustedAt = now;
+                if (await db.Set<UseCaseSubmission>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == account.SubmissionId, cancellationToken) is { } submission)
+                {
+                    var note = string.Create(CultureInfo.InvariantCulture, $"Research credits exhausted: {account.UsedUsd:N2} of {account.GrantedUsd:N2} USD used ({account.UsedTokens:N0} tokens).");
+                    await RequeueInAsync(db, submission, QueueReason.CreditsExhausted, note, null, false, actions, cancellationToken);
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        var live = UseCaseStateMachine.Live.ToList();
+        var staged = await db.Set<UseCaseSubmission>().AsNoTracking()
+            .Where(x => applicationIds.Contains(x.ApplicationId) && live.Contains(x.State) && x.StagedAccess && !x.StagedAccessHalted && x.ApprovedAt != null)
+            .ToListAsync(cancellationToken);
+        foreach (var submission in staged)
+        {
+            var since = DateOnly.FromDateTime(submission.ApprovedAt!.Value.UtcDateTime);
+            var over = await (from u in db.Set<KeyUsageDay>()
+                              join k in db.Set<ApiKey>() on u.ApiKeyId equals k.Id
+                              where u.ApplicationId == submission.ApplicationId && u.Day >= since && k.PilotEndUserCap != null && u.EndUsers > k.PilotEndUserCap
+                              orderby u.EndUsers descending
+                              select new { k.ExternalId, u.Day, u.EndUsers, k.PilotEndUserCap })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (over is not null)
+            {
+                var note = string.Create(CultureInfo.InvariantCulture, $"Pilot cap exceeded: key {over.ExternalId} served {over.EndUsers:N0} end users on {over.Day:yyyy-MM-dd} (cap {over.PilotEndUserCap:N0}).");
+                await RequeueInAsync(db, submission, QueueReason.PilotCapExceeded, note, null, true, actions, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The research credit ledgers of an application, newest first (the actor page).</summary>
+    public async Task<IReadOnlyList<ResearchCreditAccount>> CreditsForApplicationAsync(long applicationId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<ResearchCreditAccount>().AsNoTracking().Where(a => a.ApplicationId == applicationId).OrderByDescending(a => a.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The research credit ledgers of an organization's applications (the actor page).</summary>
+    public async Task<IReadOnlyList<ResearchCreditAccount>> CreditsForOrganizationAsync(long organizationId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<ResearchCreditAccount>().AsNoTracking().Where(a => a.OrganizationId == organizationId).OrderByDescending(a => a.Id).Take(50).ToListAsync(cancellationToken);
     }
 }

@@ -9,6 +9,9 @@ public sealed record UseCaseNotice(string Subject, string Message);
 /// <summary>The words the developer receives for a decision: what was decided, why, and what to do next.</summary>
 public static class UseCaseNotices
 {
+    /// <summary>The template name use-case decision notices carry (composed here from the decision).</summary>
+    public const string TemplateKey = "use-case-decision";
+
     public static IReadOnlyList<string> SplitQuestions(string questions) =>
         questions.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

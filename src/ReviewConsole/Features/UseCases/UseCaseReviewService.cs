@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReviewConsole.Data;
@@ -22,20 +21,13 @@ namespace ReviewConsole.Features.UseCases;
 public sealed class UseCaseReviewService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
+    EnforcementDispatcher dispatcher,
     UseCaseMonitorService monitor,
     AuditLog audit,
     TimeProvider clock,
     IOptions<UseCasesOptions> options)
 {
     public static readonly LeaseColumns<UseCaseSubmission> Lease = new(s => s.LeaseOwner, s => s.LeaseExpiresAt, s => s.LeaseOwnerName);
-
-    private static readonly JsonSerializerOptions ParametersJson = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-
-        // The notice text goes to the platform's mailer, not into HTML: keep quotes readable.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     private TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
 
@@ -322,130 +314,122 @@ public sealed class UseCaseReviewService(
         };
         var clause = string.IsNullOrWhiteSpace(request.GuidelineClause) ? category.Clause : request.GuidelineClause.Trim();
 
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await db.Set<UseCaseSubmission>()
-            .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
-            .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(x => x.State, next)
-                .SetProperty(x => x.DecidedAt, now)
-                .SetProperty(x => x.ApprovedAt, approving ? now : null)
-                .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
-                .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
-                .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
-                .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
-                .SetProperty(x => x.ProposedTier, (string?)null)
-                .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
-                .SetProperty(x => x.QueueNote, "")
-                .SetProperty(x => x.LeaseOwner, (string?)null)
-                .SetProperty(x => x.LeaseOwnerName, (string?)null)
-                .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), cancellationToken);
-        if (changed != 1)
+        var actions = new List<EnforcementAction>();
+        var refused = await db.InTransactionAsync<DecisionResult?>(
+            async ct =>
+            {
+                actions.Clear();
+                var changed = await db.Set<UseCaseSubmission>()
+                    .Where(x => x.Id == s.Id && x.State == s.State && x.ConcurrencyVersion == request.ExpectedVersion)
+                    .Where(LeaseClaims.HeldBy(Lease, reviewer.Id, now))
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(x => x.State, next)
+                        .SetProperty(x => x.DecidedAt, now)
+                        .SetProperty(x => x.ApprovedAt, approving ? now : null)
+                        .SetProperty(x => x.ConditionsJson, conditions == null ? null : conditions.ToJson())
+                        .SetProperty(x => x.ApprovedMonthlyTokens, approvedTokens)
+                        .SetProperty(x => x.Tier, tier == null ? null : tier.Name)
+                        .SetProperty(x => x.StagedAccess, conditions != null && conditions.StagedAccess)
+                        .SetProperty(x => x.ProposedTier, (string?)null)
+                        .SetProperty(x => x.ReReviewAt, conditions == null ? null : conditions.ReReviewAt)
+                        .SetProperty(x => x.QueueNote, "")
+                        .SetProperty(x => x.LeaseOwner, (string?)null)
+                        .SetProperty(x => x.LeaseOwnerName, (string?)null)
+                        .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), ct);
+                if (changed != 1)
+                {
+                    return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+                }
+
+                var decision = new UseCaseDecision
+                {
+                    SubmissionId = s.Id,
+                    Revision = s.CurrentRevision,
+                    Kind = request.Kind,
+                    FromState = s.State,
+                    ToState = next,
+                    GuidelineCategoryId = category.Id,
+                    GuidelineVersion = category.Version,
+                    GuidelineClause = clause,
+                    Reason = request.Reason.Trim(),
+                    Questions = request.Questions.Trim(),
+                    ConditionsJson = conditions?.ToJson(),
+                    ChecklistScore = checklist.Summary,
+                    DecidedBy = reviewer.Id,
+                    DecidedByName = reviewer.Name,
+                    DecidedAt = now,
+                };
+                db.Add(decision);
+                await db.SaveChangesAsync(ct);
+                var id = s.Id.ToString(CultureInfo.InvariantCulture);
+                await audit.AppendAsync(db, reviewer, new AuditEntry(
+                    "usecase.decided",
+                    "UseCaseSubmission",
+                    id,
+                    $"{request.Kind} '{s.Name}' (revision {s.CurrentRevision}): {UseCaseStateMachine.Describe(s.State)} → {UseCaseStateMachine.Describe(next)} under {category.Key} v{category.Version}, checklist {checklist.Summary}",
+                    Reason: string.IsNullOrWhiteSpace(decision.Reason) ? clause : decision.Reason,
+                    BeforeJson: JsonSerializer.Serialize(new { State = s.State.ToString(), s.Tier, s.ConditionsJson }),
+                    AfterJson: JsonSerializer.Serialize(new { State = next.ToString(), Tier = tier?.Name, ConditionsJson = conditions?.ToJson(), Clause = clause })), ct);
+
+                if (conditions is not null)
+                {
+                    actions.AddRange(await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, ct));
+                }
+
+                if (approving && content.Research is { } research)
+                {
+                    // A research access approval grants the subsidized credits the researchers asked for:
+                    // a ledger (granted, used from usage reports, remaining) that the action opens.
+                    actions.AddRange(await enforcement.RequestAsync(db, EnforcementRequest.With(
+                        EnforcementKind.GrantResearchCredits,
+                        EnforcementTargetType.Application,
+                        [s.ApplicationId],
+                        EnforcementReason.UseCase,
+                        id,
+                        clause,
+                        $"Research access {id}: subsidized credits for {research.Institution}",
+                        new ResearchCreditParameters(research.RequestedCreditsUsd, s.Id)), reviewer, ct));
+                }
+
+                var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
+                actions.AddRange(await enforcement.RequestAsync(db, EnforcementRequest.With(
+                    EnforcementKind.SendNotice,
+                    EnforcementTargetType.Organization,
+                    [s.OrganizationId],
+                    EnforcementReason.UseCase,
+                    id,
+                    clause,
+                    $"Use-case decision notice: {request.Kind}",
+                    new NoticeParameters(UseCaseNotices.TemplateKey, null, notice.Subject, notice.Message)), reviewer, ct));
+
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+            return refused;
         }
 
-        var decision = new UseCaseDecision
-        {
-            SubmissionId = s.Id,
-            Revision = s.CurrentRevision,
-            Kind = request.Kind,
-            FromState = s.State,
-            ToState = next,
-            GuidelineCategoryId = category.Id,
-            GuidelineVersion = category.Version,
-            GuidelineClause = clause,
-            Reason = request.Reason.Trim(),
-            Questions = request.Questions.Trim(),
-            ConditionsJson = conditions?.ToJson(),
-            ChecklistScore = checklist.Summary,
-            DecidedBy = reviewer.Id,
-            DecidedByName = reviewer.Name,
-            DecidedAt = now,
-        };
-        db.Add(decision);
-        await db.SaveChangesAsync(cancellationToken);
-        var id = s.Id.ToString(CultureInfo.InvariantCulture);
-        await audit.AppendAsync(db, reviewer, new AuditEntry(
-            "usecase.decided",
-            "UseCaseSubmission",
-            id,
-            $"{request.Kind} '{s.Name}' (revision {s.CurrentRevision}): {UseCaseStateMachine.Describe(s.State)} → {UseCaseStateMachine.Describe(next)} under {category.Key} v{category.Version}, checklist {checklist.Summary}",
-            Reason: string.IsNullOrWhiteSpace(decision.Reason) ? clause : decision.Reason,
-            BeforeJson: JsonSerializer.Serialize(new { State = s.State.ToString(), s.Tier, s.ConditionsJson }),
-            AfterJson: JsonSerializer.Serialize(new { State = next.ToString(), Tier = tier?.Name, ConditionsJson = conditions?.ToJson(), Clause = clause })), cancellationToken);
-
-        if (conditions is not null)
-        {
-            await RequestLimitsAsync(db, s, conditions, tier!, clause, reviewer, cancellationToken);
-        }
-
-        if (approving && content.Research is { } research)
-        {
-            // A research access approval grants the subsidized credits the researchers asked for.
-            await enforcement.RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.SetQuota,
-                EnforcementTargetType.Application,
-                [s.ApplicationId],
-                EnforcementReason.UseCase,
-                id,
-                clause,
-                $"Research access {id}: subsidized credits for {research.Institution}",
-                JsonSerializer.Serialize(new { researchCreditsUsd = research.RequestedCreditsUsd }, ParametersJson)), reviewer, cancellationToken);
-        }
-
-        var notice = UseCaseNotices.Compose(s.Id, s.Name, request.Kind, decision.Reason, decision.Questions, conditions, category.Name, clause, content.Research?.RequestedCreditsUsd);
-        await enforcement.RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.SendNotice,
-            EnforcementTargetType.Organization,
-            [s.OrganizationId],
-            EnforcementReason.UseCase,
-            id,
-            clause,
-            $"Use-case decision notice: {request.Kind}",
-            JsonSerializer.Serialize(new { subject = notice.Subject, message = notice.Message, submissionId = s.Id, outcome = request.Kind.ToString() }, ParametersJson)), reviewer, cancellationToken);
-
-        await tx.CommitAsync(cancellationToken);
+        dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
         return DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
     }
 
-    /// <summary>The approved conditions as outbox rows: quota and rate limits on the app's active
-    /// keys (or the app itself when it has none yet).</summary>
-    private async Task RequestLimitsAsync(AppDbContext db, UseCaseSubmission s, UseCaseConditions conditions, QuotaTier tier, string clause, StaffUser reviewer, CancellationToken cancellationToken)
+    /// <summary>The approved conditions as one SetLimits action on the application: every key it
+    /// has gets the whole limit set, and keys created later start from it.</summary>
+    private async Task<IReadOnlyList<EnforcementAction>> RequestLimitsAsync(AppDbContext db, UseCaseSubmission s, UseCaseConditions conditions, QuotaTier tier, string clause, StaffUser reviewer, CancellationToken cancellationToken)
     {
-        var keys = await db.Set<ApiKey>().Where(k => k.ApplicationId == s.ApplicationId && k.Status == ApiKeyStatus.Active)
-            .OrderBy(k => k.Id).Select(k => k.Id).ToListAsync(cancellationToken);
-        var (targetType, targets) = keys.Count > 0
-            ? (EnforcementTargetType.ApiKey, (IReadOnlyList<long>)keys)
-            : (EnforcementTargetType.Application, [s.ApplicationId]);
         var id = s.Id.ToString(CultureInfo.InvariantCulture);
-        await enforcement.RequestAsync(db, new EnforcementRequest(
-            EnforcementKind.SetQuota,
-            targetType,
-            targets,
+        return await enforcement.RequestAsync(db, EnforcementRequest.With(
+            EnforcementKind.SetLimits,
+            EnforcementTargetType.Application,
+            [s.ApplicationId],
             EnforcementReason.UseCase,
             id,
             clause,
             $"Use case {id} approved at {tier.Name}",
-            JsonSerializer.Serialize(new
-            {
-                tier = tier.Name,
-                monthlyTokenQuota = conditions.MonthlyTokenQuota ?? tier.MonthlyTokens,
-                pilotEndUserCap = conditions.PilotEndUserCap,
-            }, ParametersJson)), reviewer, cancellationToken);
-        if (conditions.Rpm is not null || conditions.Tpm is not null || conditions.MaxOutputTokens is not null)
-        {
-            await enforcement.RequestAsync(db, new EnforcementRequest(
-                EnforcementKind.SetRateLimit,
-                targetType,
-                targets,
-                EnforcementReason.UseCase,
-                id,
-                clause,
-                $"Use case {id} rate limits",
-                JsonSerializer.Serialize(new { rpm = conditions.Rpm, tpm = conditions.Tpm, maxOutputTokens = conditions.MaxOutputTokens }, ParametersJson)), reviewer, cancellationToken);
-        }
+            new LimitParameters(tier.Name, conditions.ToLimits(tier))), reviewer, cancellationToken);
     }
 
     private static ValidationErrors ValidateDecision(DecideUseCaseRequest request, DateTimeOffset now)

@@ -38,6 +38,10 @@ public sealed class UseCasesOptions
     /// <summary>Drift: flags per day since approval at or above this rate raise the use case.</summary>
     [Range(0.01, 100_000)]
     public double DriftFlagsPerDay { get; set; } = 3;
+
+    /// <summary>Research credits: what one million tokens of reported usage costs, in USD.</summary>
+    [Range(0.0001, 100_000)]
+    public double ResearchCreditUsdPerMillionTokens { get; set; } = 2.0;
 }
 
 [OptionsValidator]

@@ -11,6 +11,8 @@ public sealed class ReviewSession(TimeProvider clock)
     private DateTimeOffset? stretchStart;
     private DateTimeOffset? lastActivity;
     private DateTimeOffset? snoozedUntil;
+    private bool restored;
+    private (DateTimeOffset? Start, DateTimeOffset? Last, DateTimeOffset? Snoozed) saved;
 
     public IReadOnlyCollection<long> Skipped => skipped;
 
@@ -48,4 +50,42 @@ public sealed class ReviewSession(TimeProvider clock)
 
     /// <summary>Remind again later without resetting the stretch.</summary>
     public void Snooze(TimeSpan delay) => snoozedUntil = clock.GetUtcNow() + delay;
+
+    /// <summary>Whether <see cref="Restore"/> ran in this circuit.</summary>
+    public bool Restored => restored;
+
+    /// <summary>The stretch as last saved (a reload or another tab): taken once per circuit, so the
+    /// break reminder survives a reload.</summary>
+    public void Restore(DateTimeOffset? stretchStartedAt, DateTimeOffset? lastActivityAt, DateTimeOffset? snoozed)
+    {
+        if (restored)
+        {
+            return;
+        }
+
+        restored = true;
+        if (stretchStart is null || (stretchStartedAt is not null && stretchStartedAt < stretchStart))
+        {
+            stretchStart = stretchStartedAt;
+            lastActivity = lastActivityAt > lastActivity || lastActivity is null ? lastActivityAt : lastActivity;
+            snoozedUntil ??= snoozed;
+        }
+
+        saved = (stretchStartedAt, lastActivityAt, snoozed);
+    }
+
+    /// <summary>The stretch to save, or null when what is saved is still good enough (the start and
+    /// snooze are unchanged and the last activity moved less than a minute).</summary>
+    public (DateTimeOffset? Start, DateTimeOffset? Last, DateTimeOffset? Snoozed)? ToSave()
+    {
+        var now = (stretchStart, lastActivity, snoozedUntil);
+        if (now.stretchStart == saved.Start && now.snoozedUntil == saved.Snoozed
+            && (now.lastActivity is null || (saved.Last is not null && now.lastActivity - saved.Last < TimeSpan.FromMinutes(1))))
+        {
+            return null;
+        }
+
+        saved = now;
+        return now;
+    }
 }

@@ -63,7 +63,10 @@ public static class BackgroundJobsSetup
             DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
             {
                 PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromSeconds(5),
+                // Zero: Hangfire 1.8's sub-second fetch, so a job enqueued on one node (an enforcement
+                // action at commit) is picked up by another node's worker at once, not after 5 s.
+                // In-memory storage needs no setting: it wakes its workers as soon as a job is queued.
+                QueuePollInterval = TimeSpan.Zero,
             }),
             DatabaseProvider.Postgres => CreatePostgresStorage(connectionString),
             _ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }),

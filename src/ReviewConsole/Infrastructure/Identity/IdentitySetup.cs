@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -76,10 +77,27 @@ public static class IdentitySetup
         return builder;
     }
 
+    /// <summary>Seeds roles and users. Several nodes starting together race to create the same
+    /// rows; the loser hits a unique index and simply tries again in a fresh scope (its context
+    /// still tracks the failed insert), by then seeing the winner's rows.</summary>
     public static async Task SeedIdentityAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+        const int attempts = 20;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < attempts && e is DbUpdateException or InvalidOperationException)
+            {
+                app.Logger.LogInformation(e, "Identity seeding raced another node (attempt {Attempt}); trying again.", attempt);
+                // Jittered, so two nodes do not race each other in lockstep through every row.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
+            }
+        }
     }
 }

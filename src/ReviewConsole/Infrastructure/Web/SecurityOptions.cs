@@ -15,9 +15,18 @@ public sealed class SecurityOptions
     [Range(1, 10_000)]
     public int SignInPermitsPerMinute { get; set; } = 20;
 
-    /// <summary>API calls allowed per token per minute (/api/v1).</summary>
+    /// <summary>API calls allowed per valid token per minute (/api/v1).</summary>
     [Range(1, 1_000_000)]
     public int ApiPermitsPerMinute { get; set; } = 600;
+
+    /// <summary>API calls without a valid token (none, unknown, revoked, expired) allowed per client
+    /// address per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int ApiUnauthenticatedPermitsPerMinute { get; set; } = 60;
+
+    /// <summary>Exports (statistics, audit, labeled flags) allowed per signed-in user per minute.</summary>
+    [Range(1, 10_000)]
+    public int ExportsPerMinute { get; set; } = 10;
 }
 
 [OptionsValidator]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using ReviewConsole.Components.Account;
+using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Infrastructure.Web;
@@ -13,13 +14,15 @@ public static class WebShellSetup
     /// <summary>
     /// No inline script anywhere (app.js and the framework's files are all served from 'self');
     /// inline styles are allowed because MudBlazor positions popovers and sets theme variables with
-    /// style attributes; ws:/wss: carry the Blazor circuit. The same policy covers the Hangfire
+    /// style attributes. connect-src is 'self' only: CSP Level 3 lets 'self' match the same host's
+    /// ws:/wss: (the Blazor circuit), so no other host can be reached from a page, which the
+    /// browser tests check by running circuits under this policy. The same policy covers the Hangfire
     /// dashboard at /jobs: checked for Hangfire 1.8 (its pages load scripts from files and use only
     /// inline style attributes), and the browser tests visit it under this policy, so no exemption.
     /// </summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     public static WebApplicationBuilder AddWebShell(this WebApplicationBuilder builder)
     {
@@ -59,8 +62,10 @@ public static class WebShellSetup
 
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseRateLimiter();
+        // Authentication before the limiter: exports are limited per user, API calls per token id.
         app.UseAuthentication();
+        app.UseMiddleware<ApiCallerMiddleware>();
+        app.UseRateLimiter();
         app.UseMiddleware<TwoFactorRequirementMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -140,6 +140,29 @@ public sealed class PullFlagsJobTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_PageWithARecordTheDatabaseRefuses_RejectsItStoresTheRestAndMovesOn()
+    {
+        var pages = Pages(2, 4);
+        pages[0][2] = IntakeRecords.Record("poison", "a completion the database will refuse to store today");
+        await using (var db = database.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END");
+        }
+
+        await using var pipeline = await FakePipeline.StartAsync(pages);
+
+        var result = await Job(pipeline).RunAsync(default);
+
+        Assert.Equal((2, 7, 1), (result.Pages, result.Stored, result.Rejected));
+        Assert.Equal("p2", await CursorAsync());
+        await using var check = database.CreateContext();
+        Assert.Equal(7, await check.Set<Flag>().CountAsync());
+        var error = await check.Set<IngestionError>().SingleAsync();
+        Assert.Equal(("poison", "feed cursor (start) record 2"), (error.UpstreamId, error.Origin));
+        Assert.StartsWith("database_error:", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_FeedUnreachable_KeepsTheCursorAndRecordsTheError()
     {
         await using var pipeline = await FakePipeline.StartAsync(Pages(1, 1));

@@ -36,7 +36,8 @@ public sealed class PushFlagsApiTests : IDisposable
         using var client = await ClientWithTokenAsync(ApiScopes.FlagsWrite);
         var bad = IntakeRecords.Record("api-bad");
         bad["moderation"]!["category_scores"]!["harassment"] = 4;
-        var batch = new JsonArray(IntakeRecords.Record("api-1"), bad, IntakeRecords.Record("api-2"), IntakeRecords.Record("api-1"));
+        var first = IntakeRecords.Record("api-1");
+        var batch = new JsonArray(first, bad, IntakeRecords.Record("api-2"), first.DeepClone());
 
         using var response = await client.PostAsync(Endpoint, Json(batch.ToJsonString()));
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ReviewConsole.Data.Policies;
 using ReviewConsole.Features.Flags.Ingestion;
+using ReviewConsole.Testing.Flags;
 
 namespace ReviewConsole.Tests.Flags.Ingestion;
 
@@ -10,113 +11,15 @@ public sealed class FlagRecordParserTests
     private const int MaxChars = 32_000;
     private static readonly IReadOnlySet<string> Known = PolicyCategorySeed.Categories.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The bad-input corpus: each malformed record and the reason it must be refused with.</summary>
+    /// <summary>The bad-input corpus (shared with the end-to-end intake tests).</summary>
     public static TheoryData<string, string, string, string> BadRecords()
     {
-        static string Edit(Action<JsonObject> edit)
+        var data = new TheoryData<string, string, string, string>();
+        foreach (var bad in FlagRecords.BadRecords())
         {
-            var record = FlagJson.Record();
-            edit(record);
-            return record.ToJsonString();
+            data.Add(bad.Name, bad.Json, bad.Code, bad.Detail);
         }
 
-        static string Mod(Action<JsonObject> edit)
-        {
-            var result = FlagJson.ModerationResult();
-            edit(result);
-            return FlagJson.WithModeration(FlagJson.Record(), result).ToJsonString();
-        }
-
-        var valid = FlagJson.Record().ToJsonString();
-        var data = new TheoryData<string, string, string, string>
-        {
-            // Broken JSON lines.
-            { "empty line", "", "invalid_json", "" },
-            { "truncated line", valid[..(valid.Length / 2)], "invalid_json", "" },
-            { "trailing garbage", valid + " x", "invalid_json", "" },
-            { "single quotes", "{'id':'a'}", "invalid_json", "" },
-            { "trailing comma", valid[..^1] + ",}", "invalid_json", "" },
-            { "raw control character", valid.Replace("Write something", "Write\u0001something", StringComparison.Ordinal), "invalid_json", "" },
-            { "not an object (array)", "[" + valid + "]", "not_object", "array" },
-            { "not an object (string)", "\"flag\"", "not_object", "string" },
-            { "not an object (null)", "null", "not_object", "null" },
-
-            // Duplicate property names, anywhere in the record.
-            { "duplicate id", valid.Replace("\"id\":\"flg_1\"", "\"id\":\"flg_1\",\"id\":\"flg_2\"", StringComparison.Ordinal), "duplicate_property", "id" },
-            { "duplicate prompt", valid.Replace("\"prompt\":", "\"prompt\":\"a\",\"prompt\":", StringComparison.Ordinal), "duplicate_property", "prompt" },
-            { "duplicate score name", valid.Replace("\"category_scores\":{", "\"category_scores\":{\"hate\":0.2,", StringComparison.Ordinal), "duplicate_property", "category_scores.hate" },
-            { "duplicate classifier version", valid.Replace("\"version\":\"v1\"", "\"version\":\"v1\",\"version\":\"v2\"", StringComparison.Ordinal), "duplicate_property", "classifier.version" },
-
-            // Missing fields.
-            { "missing id", Edit(r => r.Remove("id")), "missing_field", "id is required" },
-            { "missing created_at", Edit(r => r.Remove("created_at")), "missing_field", "created_at" },
-            { "missing org_id", Edit(r => r.Remove("org_id")), "missing_field", "org_id" },
-            { "missing app_id", Edit(r => r.Remove("app_id")), "missing_field", "app_id" },
-            { "missing api_key_id", Edit(r => r.Remove("api_key_id")), "missing_field", "api_key_id" },
-            { "missing model", Edit(r => r.Remove("model")), "missing_field", "model" },
-            { "missing prompt", Edit(r => r.Remove("prompt")), "missing_field", "prompt" },
-            { "missing completion", Edit(r => r.Remove("completion")), "missing_field", "completion" },
-            { "missing classifier", Edit(r => r.Remove("classifier")), "missing_field", "classifier" },
-            { "missing classifier name", Edit(r => r["classifier"]!.AsObject().Remove("name")), "missing_field", "classifier.name" },
-            { "missing scores entirely", Edit(r => { r.Remove("categories"); r.Remove("category_scores"); }), "missing_field", "category_scores" },
-            { "categories without scores", Edit(r => r.Remove("category_scores")), "missing_field", "category_scores" },
-            { "scores without categories", Edit(r => r.Remove("categories")), "missing_field", "categories" },
-            { "null org_id", Edit(r => r["org_id"] = null), "missing_field", "org_id" },
-
-            // Wrong types.
-            { "numeric id", Edit(r => r["id"] = 42), "wrong_type", "id must be a string" },
-            { "boolean created_at", Edit(r => r["created_at"] = true), "wrong_type", "created_at" },
-            { "array prompt", Edit(r => r["prompt"] = new JsonArray("a")), "wrong_type", "prompt must be a string" },
-            { "object completion", Edit(r => r["completion"] = new JsonObject()), "wrong_type", "completion" },
-            { "classifier as string", Edit(r => r["classifier"] = "omni"), "wrong_type", "classifier must be an object" },
-            { "numeric classifier version", Edit(r => r["classifier"]!["version"] = 3), "wrong_type", "classifier.version" },
-            { "score as string", Edit(r => r["category_scores"]!["hate"] = "0.9"), "wrong_type", "category_scores.hate must be a number" },
-            { "category flag as number", Edit(r => r["categories"]!["hate"] = 1), "wrong_type", "categories.hate must be a boolean" },
-            { "categories as string", Edit(r => r["categories"] = "hate"), "wrong_type", "categories must be an object or an array" },
-            { "moderation as array", FlagJson.WithModeration(FlagJson.Record(), new JsonArray(FlagJson.ModerationResult())).ToJsonString(), "wrong_type", "moderation must be an object" },
-            { "moderation flagged as string", Mod(m => m["flagged"] = "true"), "wrong_type", "moderation.flagged must be a boolean" },
-
-            // Empty and oversized fields.
-            { "empty id", Edit(r => r["id"] = "  "), "empty_field", "id" },
-            { "empty org_id", Edit(r => r["org_id"] = ""), "empty_field", "org_id" },
-            { "id too long", Edit(r => r["id"] = new string('x', 201)), "field_too_long", "id has 201" },
-            { "org_id too long", Edit(r => r["org_id"] = new string('o', 101)), "field_too_long", "org_id" },
-            { "prompt too long", Edit(r => r["prompt"] = new string('p', MaxChars + 1)), "field_too_long", "prompt has 32001 characters" },
-            { "completion too long", Edit(r => r["completion"] = new string('c', MaxChars + 5)), "field_too_long", "completion" },
-
-            // Scores and categories.
-            { "score above 1", Edit(r => r["category_scores"]!["hate"] = 1.5), "score_out_of_range", "hate is 1.5" },
-            { "negative score", Edit(r => r["category_scores"]!["hate"] = -0.1), "score_out_of_range", "-0.1" },
-            { "huge score", Edit(r => r["category_scores"]!["hate"] = 1e300), "score_out_of_range", "hate" },
-            { "unknown category in scores", Edit(r => r["category_scores"]!["gore"] = 0.3), "unknown_category", "'gore'" },
-            { "unknown category in flags", Edit(r => r["categories"]!["weapons"] = true), "unknown_category", "'weapons'" },
-            { "slash category misspelled", Edit(r => r["category_scores"]!["self_harm/intent"] = 0.3), "unknown_category", "self_harm/intent" },
-            { "flag without score", Edit(r => { r["categories"]!["violence"] = true; }), "category_mismatch", "violence" },
-            { "empty scores", Edit(r => { r["categories"] = new JsonObject(); r["category_scores"] = new JsonObject(); }), "no_scores", "empty" },
-            { "both shapes", Edit(r => r["moderation"] = FlagJson.ModerationResult()), "ambiguous_scores", "not both" },
-            { "array categories with a number", Edit(r => r["categories"] = new JsonArray(1)), "wrong_type", "category names" },
-            { "array categories listing twice", Edit(r => r["categories"] = new JsonArray("hate", "hate")), "duplicate_property", "hate twice" },
-
-            // Moderation shape.
-            { "moderation missing flagged", Mod(m => m.Remove("flagged")), "missing_field", "moderation.flagged" },
-            { "moderation missing scores", Mod(m => m.Remove("category_scores")), "missing_field", "moderation.category_scores" },
-            { "moderation flagged but nothing flagged", Mod(m => m["categories"]!["self-harm/intent"] = false), "inconsistent_moderation", "flagged is true" },
-            { "moderation score out of range", Mod(m => m["category_scores"]!["hate"] = 2), "score_out_of_range", "moderation.category_scores.hate" },
-            { "full response with two results", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["id"] = "modr-1", ["model"] = "omni", ["results"] = new JsonArray(FlagJson.ModerationResult(), FlagJson.ModerationResult()) }).ToJsonString(), "invalid_moderation", "exactly one" },
-            { "full response with no results", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["id"] = "modr-1", ["results"] = new JsonArray() }).ToJsonString(), "invalid_moderation", "found 0" },
-            { "full response results not array", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["results"] = "x" }).ToJsonString(), "wrong_type", "moderation.results" },
-            { "full response unknown category", FlagJson.WithModeration(FlagJson.Record(), new JsonObject { ["results"] = new JsonArray(new JsonObject { ["flagged"] = false, ["categories"] = new JsonObject { ["spicy"] = false }, ["category_scores"] = new JsonObject { ["spicy"] = 0.1 } }) }).ToJsonString(), "unknown_category", "spicy" },
-
-            // Timestamps.
-            { "unparseable date", Edit(r => r["created_at"] = "yesterday"), "invalid_timestamp", "yesterday" },
-            { "date in the future", Edit(r => r["created_at"] = "2027-06-01T00:00:00Z"), "invalid_timestamp", "future" },
-            { "date before 2000", Edit(r => r["created_at"] = "1999-12-31T00:00:00Z"), "invalid_timestamp", "before 2000" },
-            { "fractional unix seconds", Edit(r => r["created_at"] = 1763895600.5), "invalid_timestamp", "whole Unix seconds" },
-
-            // Text that is not text.
-            { "lone surrogate escape", valid.Replace("Write something", "Write \\ud800 something", StringComparison.Ordinal), "invalid_unicode", "prompt" },
-            { "NUL escape", valid.Replace("Write something", "Write \\u0000 something", StringComparison.Ordinal), "invalid_unicode", "NUL" },
-        };
         return data;
     }
 

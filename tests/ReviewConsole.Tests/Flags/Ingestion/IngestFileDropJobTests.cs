@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Flags.Ingestion;
 using ReviewConsole.Testing;
+using ReviewConsole.Testing.Flags;
 
 namespace ReviewConsole.Tests.Flags.Ingestion;
 
@@ -37,6 +38,38 @@ public sealed class IngestFileDropJobTests : IDisposable
     }
 
     private static byte[] Line(string id) => Encoding.UTF8.GetBytes(FlagJson.Record(id, completion: "completion for " + id + " " + Guid.NewGuid()).ToJsonString());
+
+    [Fact]
+    public async Task Run_BadInputCorpus_EveryBadLineRejectedWithItsReasonAndEveryGoodLineStored()
+    {
+        // Blank lines are skipped by the reader, not rejected; everything else in the corpus is a line.
+        var corpus = FlagRecords.BadRecords().Where(b => b.Json.Trim().Length > 0).ToList();
+        var lines = new List<byte[]>();
+        var expected = new Dictionary<int, BadFlagRecord>();
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            lines.Add(Encoding.UTF8.GetBytes(corpus[i].Json));
+            expected[lines.Count] = corpus[i];
+            lines.Add(Line($"corpus-good-{i}"));
+        }
+
+        Write("corpus.jsonl", [.. lines]);
+
+        var result = await Job(batchSize: 1000).RunAsync(default);
+
+        Assert.Equal((corpus.Count, corpus.Count), (result.Stored, result.Rejected));
+        await using var db = database.CreateContext();
+        Assert.Equal(corpus.Count, await db.Set<Flag>().CountAsync(f => f.UpstreamId.StartsWith("corpus-good-")));
+        var errors = await db.Set<IngestionError>().ToListAsync();
+        Assert.Equal(corpus.Count, errors.Count);
+        foreach (var error in errors)
+        {
+            var line = int.Parse(error.Origin[(error.Origin.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var bad = expected[line];
+            Assert.True(error.Reason.StartsWith(bad.Code + ":", StringComparison.Ordinal), $"{bad.Name}: stored as '{error.Reason}'");
+            Assert.Equal(FlagSource.FileDrop, error.Source);
+        }
+    }
 
     [Fact]
     public async Task Run_FileWithGoodAndBadLines_StoresGoodOnesMovesToDoneAndWritesRejectsReport()

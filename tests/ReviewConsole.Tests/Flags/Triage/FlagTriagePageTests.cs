@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
@@ -32,6 +33,7 @@ public sealed class FlagTriagePageTests : IDisposable
         context.Services.AddSingleton(fixture.Decisions);
         context.Services.AddSingleton(fixture.Wellness);
         context.Services.AddScoped<ReviewSession>();
+        context.Services.AddSingleton(new ContentAccessAudit(fixture.Database.Factory, new AuditLog(fixture.Clock)));
         var auth = context.AddAuthorization();
         auth.SetAuthorized(alice.Name);
         auth.SetRoles(Roles.Reviewer);
@@ -51,9 +53,21 @@ public sealed class FlagTriagePageTests : IDisposable
         var cut = ctx.Render<FlagTriagePage>(p => p.Add(c => c.Id, flag));
         cut.WaitForElement("[data-testid=flag-content]");
 
+        cut.WaitForElement("[data-testid=reveal]");
         Assert.Equal("true", cut.Find("[data-testid=flag-content]").GetAttribute("data-blurred"));
+        // Withheld, not hidden: the text is not in the page before the reveal.
+        var text = await fixture.Triage.GetAsync(flag, alice, default);
+        Assert.DoesNotContain(text!.Prompt, cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(text.Completion, cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=prompt]"));
+        await using (var before = fixture.Database.CreateContext())
+        {
+            Assert.False(await before.Set<AuditEvent>().AnyAsync(e => e.Kind == "flag.content-revealed"));
+        }
+
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("r"));
 
+        cut.WaitForAssertion(() => Assert.Equal(text.Prompt, cut.Find("[data-testid=prompt]").TextContent));
         Assert.Equal("false", cut.Find("[data-testid=flag-content]").GetAttribute("data-blurred"));
         await using var db = fixture.Database.CreateContext();
         var audit = await db.Set<AuditEvent>().SingleAsync(e => e.Kind == "flag.content-revealed");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReviewConsole.Data.Flags;
@@ -25,9 +26,10 @@ public sealed class TriageFixture : IDisposable
         var triageOptions = Options.Create(new FlagsTriageOptions());
         Wellness = new WellnessService(Database.Factory, audit, Clock, Options.Create(wellnessOptions ?? new WellnessOptions()));
         Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions);
-        Triage = new FlagTriageService(Database.Factory, audit, Clock, triageOptions);
+        Triage = new FlagTriageService(Database.Factory, audit, Wellness, Clock, triageOptions);
         var enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
-        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, new IncidentService(Database.Factory, audit, enforcement, Clock), audit, Clock, triageOptions);
+        var strikes = new StrikeService(Database.Factory, enforcement, audit, Clock, Options.Create(new EnforcementOptions()), NullLogger<StrikeService>.Instance);
+        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions);
         Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triageOptions);
     }
 

@@ -16,9 +16,20 @@ public sealed class IngestionOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 1_000;
 
-    /// <summary>Records stored per transaction (API and file batches are split; a feed page is always one).</summary>
-    [Range(1, 1_000)]
-    public int TransactionChunkSize { get; set; } = 100;
+    /// <summary>Records stored per transaction (API and file batches are split; a feed page is always one).
+    /// A chunk is written with a handful of set-based statements, so a thousand records hold SQLite's
+    /// write lock for tens of milliseconds.</summary>
+    [Range(1, 5_000)]
+    public int TransactionChunkSize { get; set; } = 1_000;
+
+    /// <summary>Distinct words a clustering text needs before it may join or form a cluster: shorter
+    /// texts (stock refusals, one-liners) are produced by everyone and would tie unrelated actors together.</summary>
+    [Range(1, 100)]
+    public int ClusterMinWords { get; set; } = 8;
+
+    /// <summary>Write chunks with multi-row SQL on SQLite and PostgreSQL (false: EF's batched
+    /// SaveChanges, the path SQL Server always takes).</summary>
+    public bool BulkSql { get; set; } = true;
 
     /// <summary>SimHash bits two completions may differ in and still be one campaign (banding finds up to 7).</summary>
     [Range(0, 7)]
@@ -28,7 +39,7 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
     public TimeSpan ClusterWindow { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Open flags re-scored per batch by the priority refresh job.</summary>
+    /// <summary>Open flags re-scored per batch (one read, one set-based update) by the priority refresh job.</summary>
     [Range(10, 10_000)]
     public int PriorityRefreshBatchSize { get; set; } = 500;
 
@@ -87,9 +98,9 @@ public sealed class FileDropOptions
     [Range(1L, 10L * 1024 * 1024 * 1024)]
     public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Records stored per transaction while reading a file.</summary>
+    /// <summary>Records read from a file per intake call (stored in transactions of <c>Ingestion:TransactionChunkSize</c>).</summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 100;
+    public int BatchSize { get; set; } = 1_000;
 
     /// <summary>A file left in <c>processing/</c> longer than this (its node died) is picked up again.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]

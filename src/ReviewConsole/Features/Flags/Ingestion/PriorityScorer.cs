@@ -41,10 +41,48 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
         return PriorityCalculator.Compute(inputs);
     }
 
+    /// <summary>Reads the inputs of many flags in one query per kind (an intake chunk, a refresh
+    /// batch): the violation counts of every organization not yet cached, and the precision of every
+    /// classifier version not yet cached.</summary>
+    public async Task PreloadAsync(IEnumerable<long> organizationIds, IEnumerable<(string Name, string Version)> classifiers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(organizationIds);
+        ArgumentNullException.ThrowIfNull(classifiers);
+        var orgs = organizationIds.Distinct().Where(id => !violations.ContainsKey(id)).ToList();
+        if (orgs.Count > 0)
+        {
+            var counts = await db.Set<FlagDecision>().AsNoTracking()
+                .Where(d => d.Verdict == Verdict.Violation)
+                .Join(db.Set<Flag>().Where(f => orgs.Contains(f.OrganizationId)), d => d.FlagId, f => f.Id, (d, f) => new { f.OrganizationId, f.Id })
+                .Distinct()
+                .GroupBy(x => x.OrganizationId)
+                .Select(g => new { g.Key, Count = g.Count() })
+                .ToListAsync(cancellationToken);
+            foreach (var org in orgs)
+            {
+                violations[org] = 0;
+            }
+
+            foreach (var c in counts)
+            {
+                violations[c.Key] = c.Count;
+            }
+        }
+
+        foreach (var (name, version) in classifiers.Distinct())
+        {
+            await PrecisionAsync(name, version, cancellationToken);
+        }
+    }
+
     /// <summary>The review deadline: creation time plus the strictest SLA among the flagged
     /// categories (the top-scoring one when nothing was flagged).</summary>
-    public DateTimeOffset SlaDueAt(IReadOnlyList<CategoryScore> scores, DateTimeOffset createdAt)
+    public DateTimeOffset SlaDueAt(IReadOnlyList<CategoryScore> scores, DateTimeOffset createdAt) => SlaDueAt(taxonomy, scores, createdAt);
+
+    /// <inheritdoc cref="SlaDueAt(IReadOnlyList{CategoryScore}, DateTimeOffset)"/>
+    public static DateTimeOffset SlaDueAt(PolicyTaxonomy taxonomy, IReadOnlyList<CategoryScore> scores, DateTimeOffset createdAt)
     {
+        ArgumentNullException.ThrowIfNull(taxonomy);
         ArgumentNullException.ThrowIfNull(scores);
         var drivers = scores.Where(s => s.Flagged).Select(s => s.Category).ToList();
         if (drivers.Count == 0 && scores.Count > 0)

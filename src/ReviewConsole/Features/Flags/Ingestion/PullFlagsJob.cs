@@ -76,38 +76,32 @@ public sealed class PullFlagsJob(
     }
 
     /// <summary>Stores one page and moves the cursor, atomically; null when the cursor had already moved.</summary>
-    private async Task<IngestBatchResult?> StorePageAsync(string? fetchedAt, FeedPage page, CancellationToken cancellationToken)
+    private Task<IngestBatchResult?> StorePageAsync(string? fetchedAt, FeedPage page, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var now = clock.GetUtcNow();
-            var next = page.NextCursor ?? fetchedAt;
-            var moved = await db.Set<FeedCursor>()
-                .Where(c => c.Name == CursorName && c.Cursor == fetchedAt)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(c => c.Cursor, next)
-                        .SetProperty(c => c.UpdatedAt, now)
-                        .SetProperty(c => c.LastSuccessAt, now)
-                        .SetProperty(c => c.LastError, (string?)null),
-                    cancellationToken);
-            if (moved != 1)
+        var origin = "cursor " + (fetchedAt ?? "(start)");
+        var records = page.Records
+            .Select((r, i) => new RawFlagRecord(r, string.Create(CultureInfo.InvariantCulture, $"feed {origin} record {i}")))
+            .ToList();
+        return ingestion.IngestPageAsync(
+            FlagSource.Feed,
+            records,
+            StaffUser.System,
+            origin,
+            async (db, ct) =>
             {
-                await tx.RollbackAsync(cancellationToken);
-                return null;
-            }
-
-            var origin = "cursor " + (fetchedAt ?? "(start)");
-            var records = page.Records
-                .Select((r, i) => new RawFlagRecord(r, string.Create(CultureInfo.InvariantCulture, $"feed {origin} record {i}")))
-                .ToList();
-            var result = await ingestion.IngestInTransactionAsync(db, FlagSource.Feed, records, StaffUser.System, origin, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            return result;
-        });
+                var now = clock.GetUtcNow();
+                var next = page.NextCursor ?? fetchedAt;
+                var moved = await db.Set<FeedCursor>()
+                    .Where(c => c.Name == CursorName && c.Cursor == fetchedAt)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(c => c.Cursor, next)
+                            .SetProperty(c => c.UpdatedAt, now)
+                            .SetProperty(c => c.LastSuccessAt, now)
+                            .SetProperty(c => c.LastError, (string?)null),
+                        ct);
+                return moved == 1;
+            },
+            cancellationToken);
     }
 
     private async Task EnsureCursorRowAsync(CancellationToken cancellationToken)

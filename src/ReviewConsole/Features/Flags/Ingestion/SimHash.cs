@@ -21,7 +21,13 @@ public static class SimHash
     public static long Compute(string text, int shingleSize = ShingleSize)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var words = Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return FromWords(Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries), shingleSize);
+    }
+
+    /// <summary>The SimHash of already normalized words (see <see cref="Normalize"/>); 0 for none.</summary>
+    public static long FromWords(string[] words, int shingleSize = ShingleSize)
+    {
+        ArgumentNullException.ThrowIfNull(words);
         if (words.Length == 0)
         {
             return 0;
@@ -31,7 +37,7 @@ public static class SimHash
         var shingles = Math.Max(1, words.Length - shingleSize + 1);
         for (var i = 0; i < shingles; i++)
         {
-            var hash = Fnv1a64(string.Join(' ', words, i, Math.Min(shingleSize, words.Length - i)));
+            var hash = shingleSize == 1 ? Fnv1a64(words[i]) : Fnv1a64(string.Join(' ', words, i, Math.Min(shingleSize, words.Length - i)));
             for (var bit = 0; bit < 64; bit++)
             {
                 weights[bit] += ((hash >> bit) & 1) == 1 ? 1 : -1;
@@ -102,7 +108,9 @@ public static class SimHash
     private static ulong Fnv1a64(string value)
     {
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(value))
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Encoding.UTF8.GetMaxByteCount(value.Length) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(value, buffer)] : Encoding.UTF8.GetBytes(value);
+        foreach (var b in bytes)
         {
             hash ^= b;
             hash *= 1099511628211UL;

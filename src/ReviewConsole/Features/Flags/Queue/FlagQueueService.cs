@@ -128,18 +128,22 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var row = await db.Set<SavedFilter>().SingleOrDefaultAsync(f => f.OwnerId == owner.Id && f.Name == name, cancellationToken);
-        if (row is null)
-        {
-            row = new SavedFilter { OwnerId = owner.Id, Name = name, CreatedAt = clock.GetUtcNow() };
-            db.Add(row);
-        }
+        SavedFilter? row = default!;
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                row = await db.Set<SavedFilter>().SingleOrDefaultAsync(f => f.OwnerId == owner.Id && f.Name == name, ct);
+                if (row is null)
+                {
+                    row = new SavedFilter { OwnerId = owner.Id, Name = name, CreatedAt = clock.GetUtcNow() };
+                    db.Add(row);
+                }
 
-        row.FilterJson = JsonSerializer.Serialize(filter, Json);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, owner, new AuditEntry("flag.filter-saved", "SavedFilter", row.Id.ToString(CultureInfo.InvariantCulture), $"Saved queue filter '{name}'", AfterJson: row.FilterJson), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+                row.FilterJson = JsonSerializer.Serialize(filter, Json);
+                await db.SaveChangesAsync(ct);
+                await audit.AppendAsync(db, owner, new AuditEntry("flag.filter-saved", "SavedFilter", row.Id.ToString(CultureInfo.InvariantCulture), $"Saved queue filter '{name}'", AfterJson: row.FilterJson), ct);
+            },
+            cancellationToken);
         return new SavedFilterView(row.Id, row.Name, filter);
     }
 
@@ -147,15 +151,25 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         ArgumentNullException.ThrowIfNull(owner);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await db.Set<SavedFilter>().Where(f => f.Id == id && f.OwnerId == owner.Id).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        var refused = await db.InTransactionAsync<bool?>(
+            async ct =>
+            {
+                var deleted = await db.Set<SavedFilter>().Where(f => f.Id == id && f.OwnerId == owner.Id).ExecuteDeleteAsync(ct);
+                if (deleted == 0)
+                {
+                    return false;
+                }
+
+                await audit.AppendAsync(db, owner, new AuditEntry("flag.filter-deleted", "SavedFilter", id.ToString(CultureInfo.InvariantCulture), "Deleted a saved queue filter"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return false;
+            return refused.Value;
         }
 
-        await audit.AppendAsync(db, owner, new AuditEntry("flag.filter-deleted", "SavedFilter", id.ToString(CultureInfo.InvariantCulture), "Deleted a saved queue filter"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

@@ -6,6 +6,7 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Wellness;
+using ReviewConsole.Infrastructure.Database;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
@@ -20,9 +21,10 @@ public sealed record ClaimResult(long? FlagId, string Message)
 public sealed record LeaseOutcome(bool Succeeded, string Message);
 
 /// <summary>
-/// Claims and leases. Every claim is one conditional UPDATE (free or expired lease, still open),
-/// so two reviewers — on one node or two — can never hold the same flag; losing a race simply
-/// moves on to the next candidate.
+/// Claims and leases. Next is one statement that chooses and leases (<see cref="FlagClaimSql"/>);
+/// a direct claim is one conditional UPDATE (free or expired lease, still open); either way two
+/// reviewers — on one node or two — can never hold the same flag, and the exposure caps are counted
+/// in the claim's own transaction.
 /// </summary>
 public sealed class FlagClaimService(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -31,9 +33,6 @@ public sealed class FlagClaimService(
     TimeProvider clock,
     IOptions<FlagsTriageOptions> options)
 {
-    private const int BatchSize = 64;
-    private const int MaxBatches = 500;
-
     public TimeSpan LeaseDuration => TimeSpan.FromMinutes(options.Value.LeaseMinutes);
 
     /// <summary>Claims the highest-priority flag <paramref name="user"/> may see: assigned to them
@@ -70,32 +69,46 @@ public sealed class FlagClaimService(
             return new ClaimResult(heldId, "You already hold this flag.");
         }
 
-        var capped = (await wellness.CappedCategoriesAsync(db, user.Id, cancellationToken)).ToList();
-        var skippedSet = skippedIds.ToHashSet();
-        // Tiers in order: assigned to me (the (AssignedTo, Status) index), then escalated (Leads),
-        // then new. The status tiers filter only by status in SQL so SQLite reads the
-        // (Status, Priority, Id) index in priority order and stops early; leases, assignment and
-        // caps are checked on each small batch here.
-        var tiers = new List<IQueryable<Flag>>
+        // The statement picks and leases in one step; the exposure counters it is checked against
+        // are raised in the same transaction. Losing a cap race to another tab of the same reviewer
+        // (the conditional raise refuses) rolls back and tries again with the counters as they now are.
+        var dialect = RawSql.DialectOf(db);
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            db.Set<Flag>().AsNoTracking().Where(f => f.AssignedTo == user.Id && statuses.Contains(f.Status)),
-        };
-        if (rights.CanDecideEscalated)
-        {
-            tiers.Add(db.Set<Flag>().AsNoTracking().Where(f => f.Status == FlagStatus.Escalated));
-        }
+            now = clock.GetUtcNow();
+            var until = now + LeaseDuration;
+            var statement = FlagClaimSql.Next(dialect, user.Id, rights, skippedIds, wellness.Options, now, until);
+            var claim = await db.InTransactionAsync(
+                async ct =>
+                {
+                    var ids = await RawSql.QueryLongsAsync(db, statement.Sql, statement.Parameters, ct);
+                    if (ids.Count == 0)
+                    {
+                        return (FlagId: (long?)null, CappedBy: (string?)null);
+                    }
 
-        tiers.Add(db.Set<Flag>().AsNoTracking().Where(f => f.Status == FlagStatus.New));
+                    var cappedBy = await wellness.CountExposureAsync(db, user, [ids[0]], ct);
+                    if (cappedBy is null)
+                    {
+                        await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(ids[0]), $"Claimed flag {ids[0]} until {until:HH:mm:ss} UTC (Next)"), ct);
+                    }
 
-        for (var t = 0; t < tiers.Count; t++)
-        {
-            var claimed = await ClaimFromTierAsync(db, user, tiers[t], assignedTier: t == 0, statuses, capped, skippedSet, cancellationToken);
-            if (claimed is not null)
+                    return (FlagId: (long?)ids[0], CappedBy: cappedBy);
+                },
+                result => result.FlagId is not null && result.CappedBy is null,
+                cancellationToken);
+            if (claim.FlagId is null)
             {
-                return new ClaimResult(claimed, "Claimed.");
+                break;
+            }
+
+            if (claim.CappedBy is null)
+            {
+                return new ClaimResult(claim.FlagId, "Claimed.");
             }
         }
 
+        var capped = await wellness.CappedCategoriesAsync(db, user.Id, cancellationToken);
         return new ClaimResult(null, capped.Count > 0
             ? $"No flag available for you. Today's exposure cap is reached for: {string.Join(", ", capped)}."
             : "No flag is waiting for you. The queue is clear.");
@@ -113,12 +126,15 @@ public sealed class FlagClaimService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var statuses = rights.DecidableStatuses.ToList();
-        if (await TryClaimAsync(db, user, flagId, statuses, cancellationToken))
+        var (claimed, cappedBy) = await TryClaimAsync(db, user, flagId, statuses, cancellationToken);
+        if (claimed)
         {
             return new LeaseOutcome(true, "Claimed.");
         }
 
-        return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, cancellationToken));
+        return new LeaseOutcome(false, cappedBy is not null
+            ? CapMessage(cappedBy)
+            : await ExplainAsync(db, user, rights, flagId, cancellationToken));
     }
 
     /// <summary>Extends the caller's own unexpired lease; false when it is gone (expired and taken, or decided).</summary>
@@ -139,17 +155,27 @@ public sealed class FlagClaimService(
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId && f.LeaseOwner == user.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, (string?)null).SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
-        if (rows == 0)
+        var refused = await db.InTransactionAsync<LeaseOutcome?>(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId && f.LeaseOwner == user.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, (string?)null).SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+                if (rows == 0)
+                {
+                    return new LeaseOutcome(false, "You do not hold this flag.");
+                }
+
+                await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", Id(flagId), $"Released flag {flagId} ({why})"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            return new LeaseOutcome(false, "You do not hold this flag.");
+            return refused;
         }
 
-        await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", Id(flagId), $"Released flag {flagId} ({why})"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new LeaseOutcome(true, "Released.");
     }
 
@@ -172,22 +198,32 @@ public sealed class FlagClaimService(
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId && f.Status != FlagStatus.Decided && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.AssignedTo, assignee.Id)
-                .SetProperty(f => f.LeaseOwner, (string?)null)
-                .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
-        if (rows == 0)
+        string name = default!;
+        var refused = await db.InTransactionAsync<LeaseOutcome?>(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId && f.Status != FlagStatus.Decided && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.AssignedTo, assignee.Id)
+                        .SetProperty(f => f.LeaseOwner, (string?)null)
+                        .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+                if (rows == 0)
+                {
+                    return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, ct));
+                }
+
+                name = string.IsNullOrEmpty(assignee.DisplayName) ? assignee.Email ?? assignee.Id : assignee.DisplayName;
+                await audit.AppendAsync(db, user, new AuditEntry("flag.assigned", "Flag", Id(flagId), $"Assigned flag {flagId} to {name}"), ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return new LeaseOutcome(false, await ExplainAsync(db, user, rights, flagId, cancellationToken));
+            return refused;
         }
 
-        var name = string.IsNullOrEmpty(assignee.DisplayName) ? assignee.Email ?? assignee.Id : assignee.DisplayName;
-        await audit.AppendAsync(db, user, new AuditEntry("flag.assigned", "Flag", Id(flagId), $"Assigned flag {flagId} to {name}"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new LeaseOutcome(true, $"Assigned to {name}.");
     }
 
@@ -244,101 +280,42 @@ public sealed class FlagClaimService(
         return user is null ? userId : string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? userId : user.DisplayName;
     }
 
-    private async Task<long?> ClaimFromTierAsync(
-        AppDbContext db,
-        StaffUser user,
-        IQueryable<Flag> tier,
-        bool assignedTier,
-        List<FlagStatus> statuses,
-        List<string> capped,
-        HashSet<long> skipped,
-        CancellationToken cancellationToken)
-    {
-        int? lastPriority = null;
-        var lastId = 0L;
-        for (var batch = 0; batch < MaxBatches; batch++)
-        {
-            var query = tier;
-            if (lastPriority is { } priority)
-            {
-                var id = lastId;
-                query = query.Where(f => f.Priority < priority || (f.Priority == priority && f.Id < id));
-            }
+    /// <summary>What a reviewer at a category's cap is told instead of seeing the content.</summary>
+    public static string CapMessage(string category) =>
+        $"Today's exposure cap for {category} is reached; this flag's content is not shown to you today. Take a break, or ask another reviewer.";
 
-            var projected = query.Select(f => new { f.Id, f.Priority, f.AssignedTo, f.LeaseOwner, f.LeaseExpiresAt, f.TopCategory });
-            // The assigned tier is a few rows found by the (AssignedTo, Status) index and ordered
-            // here: an ORDER BY in SQL would tempt SQLite into walking the priority index instead.
-            var rows = assignedTier
-                ? [.. (await projected.ToListAsync(cancellationToken)).OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)]
-                : await projected
-                    .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
-                    .Take(BatchSize)
-                    .ToListAsync(cancellationToken);
-            if (rows.Count == 0)
-            {
-                return null;
-            }
-
-            (lastPriority, lastId) = (rows[^1].Priority, rows[^1].Id);
-            var now = clock.GetUtcNow();
-            var candidates = rows
-                .Where(r => assignedTier || r.AssignedTo is null)
-                .Where(r => r.LeaseOwner is null || r.LeaseExpiresAt < now || r.LeaseOwner == user.Id)
-                .Where(r => !skipped.Contains(r.Id) && !capped.Contains(r.TopCategory))
-                .Select(r => r.Id)
-                .ToList();
-            if (capped.Count > 0 && candidates.Count > 0)
-            {
-                var cappedFlags = await db.Set<FlagCategoryScore>().AsNoTracking()
-                    .Where(s => candidates.Contains(s.FlagId) && s.Flagged && capped.Contains(s.Category))
-                    .Select(s => s.FlagId)
-                    .ToListAsync(cancellationToken);
-                candidates.RemoveAll(cappedFlags.Contains);
-            }
-
-            foreach (var candidate in candidates)
-            {
-                // Losing the race for one flag (someone claimed it since the read) moves on to the next.
-                if (await TryClaimAsync(db, user, candidate, statuses, cancellationToken))
-                {
-                    return candidate;
-                }
-            }
-
-            if (assignedTier)
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
-
-    private async Task<bool> TryClaimAsync(AppDbContext db, StaffUser user, long flagId, List<FlagStatus> statuses, CancellationToken cancellationToken)
+    /// <summary>Claims one flag by a conditional UPDATE and counts it against the caps in the same
+    /// transaction; a flag that would pass a cap is not claimed (the transaction rolls back).</summary>
+    private async Task<(bool Claimed, string? CappedBy)> TryClaimAsync(AppDbContext db, StaffUser user, long flagId, List<FlagStatus> statuses, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var until = now + LeaseDuration;
-        // The UPDATE is the transaction's first statement, so on SQLite it takes the write lock
-        // before reading anything (no read-to-write upgrade that could fail under contention).
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Set<Flag>()
-            .Where(f => f.Id == flagId
-                && statuses.Contains(f.Status)
-                && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.LeaseOwner, user.Id)
-                .SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        if (rows == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                var rows = await db.Set<Flag>()
+                    .Where(f => f.Id == flagId
+                        && statuses.Contains(f.Status)
+                        && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.LeaseOwner, user.Id)
+                        .SetProperty(f => f.LeaseExpiresAt, until), ct);
+                if (rows == 0)
+                {
+                    return (false, (string?)null);
+                }
 
-        await wellness.RecordExposureAsync(db, user, flagId, cancellationToken);
+                var cappedBy = await wellness.CountExposureAsync(db, user, [flagId], ct);
+                if (cappedBy is not null)
+                {
+                    return (false, cappedBy);
+                }
 
-        await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(flagId), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+                await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", Id(flagId), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), ct);
+                return (true, (string?)null);
+            },
+            result => result.Item1,
+            cancellationToken);
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

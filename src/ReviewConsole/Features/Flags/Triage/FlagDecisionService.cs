@@ -9,6 +9,7 @@ using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Incidents;
+using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
@@ -35,7 +36,9 @@ public sealed class FlagDecisionService(
     IDbContextFactory<AppDbContext> dbFactory,
     FlagClaimService claims,
     EnforcementService enforcement,
+    StrikeService strikes,
     IncidentService incidents,
+    WellnessService wellness,
     AuditLog audit,
     TimeProvider clock,
     IOptions<FlagsTriageOptions> options)
@@ -82,29 +85,42 @@ public sealed class FlagDecisionService(
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await Transition(db.Set<Flag>().Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status)), request.Verdict, now, cancellationToken);
-        if (rows == 0)
+        int actions = default!;
+        long? incidentId = default!;
+        var refused = await db.InTransactionAsync<DecisionOutcome?>(
+            async ct =>
+            {
+                var rows = await Transition(db.Set<Flag>().Where(f => f.Id == flagId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status)), request.Verdict, now, ct);
+                if (rows == 0)
+                {
+                    var why = await claims.ExplainAsync(db, user, rights, flagId, ct);
+                    return new DecisionOutcome(false, why);
+                }
+
+                var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
+                var decision = NewDecision(flag, request, user, now, clusterId: null);
+                db.Add(decision);
+                await db.SaveChangesAsync(ct);
+                await UpdateCountersAsync(db, [flag], request.Verdict, ct);
+                await audit.AppendAsync(db, user, new AuditEntry(
+                    request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
+                    "Flag",
+                    Id(flagId),
+                    $"{request.Verdict} on flag {flagId}; action {request.Action}",
+                    request.Reason,
+                    AfterJson: DecisionJson(decision)), ct);
+                await strikes.RecordForDecisionsAsync(db, [decision], [flag], user, ct);
+                actions = await RequestEnforcementAsync(db, [flag], decision, request, user, ct);
+                incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, ct);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            var why = await claims.ExplainAsync(db, user, rights, flagId, cancellationToken);
-            return new DecisionOutcome(false, why);
+            return refused;
         }
 
-        var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, cancellationToken);
-        var decision = NewDecision(flag, request, user, now, clusterId: null);
-        db.Add(decision);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, user, new AuditEntry(
-            request.Verdict == Verdict.Escalate ? "flag.escalated" : "flag.decided",
-            "Flag",
-            Id(flagId),
-            $"{request.Verdict} on flag {flagId}; action {request.Action}",
-            request.Reason,
-            AfterJson: DecisionJson(decision)), cancellationToken);
-        var actions = await RequestEnforcementAsync(db, [flag], decision, request, user, cancellationToken);
-        var incidentId = await OpenIncidentAsync(db, [flag], decision, request, user, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
     }
 
@@ -156,35 +172,57 @@ public sealed class FlagDecisionService(
 
         var now = clock.GetUtcNow();
         var until = now + claims.LeaseDuration;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
-        await db.Set<Flag>()
-            .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), cancellationToken);
-        var flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
-            .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
-            .ToListAsync(cancellationToken);
-        if (flags.Count == 0)
+        int actions = default!;
+        long? incidentId = default!;
+        List<Flag> flags = default!;
+        var refused = await db.InTransactionAsync<DecisionOutcome?>(
+            async ct =>
+            {
+                // Claim every free member first (one conditional UPDATE), then decide exactly the claimed ones.
+                await db.Set<Flag>()
+                    .Where(f => f.ClusterId == clusterId && statuses.Contains(f.Status) && (f.LeaseOwner == null || f.LeaseExpiresAt < now || f.LeaseOwner == user.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.LeaseOwner, user.Id).SetProperty(f => f.LeaseExpiresAt, until), ct);
+                flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores)
+                    .Where(f => f.ClusterId == clusterId && f.LeaseOwner == user.Id && f.LeaseExpiresAt > now && statuses.Contains(f.Status))
+                    .ToListAsync(ct);
+                if (flags.Count == 0)
+                {
+                    return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+                }
+
+                // The members the reviewer was shown (the panel's first rows) count against today's
+                // exposure caps, in this transaction: a decision that would pass a cap is refused.
+                var shown = flags.OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id).Take(FlagTriageService.ClusterMembersShown).Select(f => f.Id).ToList();
+                if (await wellness.CountExposureAsync(db, user, shown, ct) is { } cappedBy)
+                {
+                    return new DecisionOutcome(false, $"Deciding this cluster would show you more {cappedBy} content than today's exposure cap allows. Ask another reviewer to decide it.");
+                }
+
+                var ids = flags.Select(f => f.Id).ToList();
+                await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, ct);
+                var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
+                db.AddRange(decisions);
+                await db.SaveChangesAsync(ct);
+                await UpdateCountersAsync(db, flags, request.Verdict, ct);
+                await audit.AppendAsync(db, user, new AuditEntry(
+                    request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
+                    "FlagCluster",
+                    Id(clusterId),
+                    $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
+                    request.Reason,
+                    AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), ct);
+                await strikes.RecordForDecisionsAsync(db, decisions, flags, user, ct);
+                actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, ct);
+                incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, ct, clusterId);
+                return null;
+            },
+            refusal => refusal is null,
+            cancellationToken);
+        if (refused is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return new DecisionOutcome(false, "No open flag of this cluster is available to decide (all decided or held by others).");
+            return refused;
         }
 
-        var ids = flags.Select(f => f.Id).ToList();
-        await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, cancellationToken);
-        var decisions = flags.Select(f => NewDecision(f, request, user, now, clusterId)).ToList();
-        db.AddRange(decisions);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, user, new AuditEntry(
-            request.Verdict == Verdict.Escalate ? "flag.cluster-escalated" : "flag.cluster-decided",
-            "FlagCluster",
-            Id(clusterId),
-            $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId}; action {request.Action}",
-            request.Reason,
-            AfterJson: JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), cancellationToken);
-        var actions = await RequestEnforcementAsync(db, flags, decisions[0], request, user, cancellationToken);
-        var incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, user, cancellationToken, clusterId);
-        await transaction.CommitAsync(cancellationToken);
         return new DecisionOutcome(true, Summary(request, flags.Count, actions, incidentId), flags.Count, actions, incidentId);
     }
 
@@ -229,9 +267,24 @@ public sealed class FlagDecisionService(
                 .SetProperty(f => f.LeaseOwner, (string?)null)
                 .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
 
+    /// <summary>Counters on write: open members of the touched clusters, confirmed violations of the organizations.</summary>
+    private static async Task UpdateCountersAsync(AppDbContext db, IReadOnlyList<Flag> flags, Verdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict != Verdict.Escalate)
+        {
+            await FlagCounters.RecountOpenAsync(db, flags.Where(f => f.ClusterId is not null).Select(f => f.ClusterId!.Value).Distinct().ToList(), cancellationToken);
+        }
+
+        if (verdict == Verdict.Violation)
+        {
+            await FlagCounters.AddConfirmedViolationsAsync(db, flags.Select(f => f.OrganizationId), cancellationToken);
+        }
+    }
+
     private static FlagDecision NewDecision(Flag flag, DecideFlagRequest request, StaffUser user, DateTimeOffset now, long? clusterId) => new()
     {
         FlagId = flag.Id,
+        OrganizationId = flag.OrganizationId,
         Verdict = request.Verdict,
         ConfirmedCategories = string.Join(' ', request.ConfirmedCategories.Distinct(StringComparer.Ordinal)),
         Action = request.Action,

@@ -22,6 +22,7 @@ public sealed partial class FlagTriagePage
     private FlagDetails? details;
     private long loadedId;
     private bool notFound;
+    private string? withheldBy;
     private bool revealed;
     private bool busy;
     private bool showHelp;
@@ -99,6 +100,11 @@ public sealed partial class FlagTriagePage
             user = StaffUser.From(principal);
             rights = TriageRights.From(principal);
             settings = await Wellness.GetSettingsAsync(user.Id, cts.Token);
+            if (!Session.Restored)
+            {
+                var (start, last, snoozed) = await Wellness.LoadStretchAsync(user.Id, cts.Token);
+                Session.Restore(start, last, snoozed);
+            }
             if (rights.CanDecide)
             {
                 reviewers = await Triage.AssignableReviewersAsync(cts.Token);
@@ -108,6 +114,7 @@ public sealed partial class FlagTriagePage
         if (loadedId != Id)
         {
             await LoadAsync();
+            UpdateBreakState();
         }
     }
 
@@ -190,7 +197,17 @@ public sealed partial class FlagTriagePage
         }
 
         UpdateBreakState();
+        await SaveStretchAsync();
         StateHasChanged();
+    }
+
+    /// <summary>Keeps the break reminder's stretch in the database (throttled), so it survives a reload.</summary>
+    private async Task SaveStretchAsync()
+    {
+        if (RendererInfo.IsInteractive && user != StaffUser.System && Session.ToSave() is { } stretch)
+        {
+            await Wellness.SaveStretchAsync(user.Id, stretch.Start, stretch.Last, stretch.Snoozed, cts.Token);
+        }
     }
 
     private bool CanEditDecision => details is { Lease.HeldByMe: true } && details.Status != FlagStatus.Decided && rights.CanDecide;
@@ -199,10 +216,13 @@ public sealed partial class FlagTriagePage
     {
         details = await Triage.GetAsync(Id, user, cts.Token);
         loadedId = Id;
+        withheldBy = null;
         if (details is not null && RendererInfo.IsInteractive)
         {
-            // Data access is audited: who opened which flag's full text (once per open, not per prerender).
-            await Triage.RecordOpenedAsync(details.Id, user, cts.Token);
+            // Opening counts against today's exposure cap (once per open, not per prerender); past
+            // the cap the content is withheld. The open itself is audited by FlagContentView, where
+            // the text is rendered.
+            withheldBy = await Triage.CountOpenExposureAsync(details.Id, user, cts.Token);
         }
 
         // Opening a flag counts as reviewing, whether it came by keyboard or by mouse.
@@ -424,15 +444,15 @@ public sealed partial class FlagTriagePage
         }
     }
 
-    private async Task RevealAsync()
+    private Task RevealAsync()
     {
-        if (details is null || !Blurred)
+        // FlagContentView audits the reveal before it sends the text.
+        if (details is not null && Blurred)
         {
-            return;
+            revealed = true;
         }
 
-        await Triage.RecordRevealAsync(details.Id, user, cts.Token);
-        revealed = true;
+        return Task.CompletedTask;
     }
 
     private async Task AssignAsync(ReviewerOption reviewer)
@@ -491,16 +511,18 @@ public sealed partial class FlagTriagePage
         }
     }
 
-    private void TakeBreak()
+    private async Task TakeBreak()
     {
         Session.TakeBreak();
         breakDue = false;
+        await SaveStretchAsync();
     }
 
-    private void SnoozeBreak()
+    private async Task SnoozeBreak()
     {
         Session.Snooze(TimeSpan.FromMinutes(10));
         breakDue = false;
+        await SaveStretchAsync();
     }
 
     private void UpdateBreakState()
@@ -540,6 +562,7 @@ public sealed partial class FlagTriagePage
 
                 var wasDue = breakDue;
                 UpdateBreakState();
+                await SaveStretchAsync();
                 if (changed || wasDue != breakDue)
                 {
                     await InvokeAsync(StateHasChanged);

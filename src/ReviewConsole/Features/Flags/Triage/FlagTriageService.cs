@@ -8,15 +8,19 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Data.Policies;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
 
 /// <summary>Reads for the triage view (flag, policy, actor history, cluster) and the audited reveal.</summary>
-public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock, IOptions<FlagsTriageOptions> options)
+public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, WellnessService wellness, TimeProvider clock, IOptions<FlagsTriageOptions> options)
 {
+    /// <summary>How many of a cluster's members the panel lists (and a cluster decision counts as shown).</summary>
+    public const int ClusterMembersShown = 50;
+
     private const int PriorDecisionsShown = 10;
-    private const int ClusterMembersShown = 50;
+    private const int OpenEnforcementShown = 20;
 
     private static readonly EnforcementState[] FinalStates = [EnforcementState.Succeeded, EnforcementState.DeadLettered, EnforcementState.Cancelled];
 
@@ -91,22 +95,18 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
             decisions);
     }
 
-    /// <summary>Records that <paramref name="viewer"/> opened the flag's full text (data access).</summary>
-    public async Task RecordOpenedAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
+    /// <summary>Counts an open of the flag's full text against <paramref name="viewer"/>'s daily
+    /// exposure caps (opening a flag from the queue shows its content just as a claim does; the
+    /// access itself is audited by FlagContentView). Returns null when the content may be shown, or
+    /// the category whose cap it would pass (then nothing is counted and the page withholds it).</summary>
+    public async Task<string?> CountOpenExposureAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await audit.AppendAsync(db, viewer, new AuditEntry(
-            "flag.opened", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Opened the full text of flag {flagId}"), cancellationToken);
-    }
-
-    /// <summary>Records that <paramref name="viewer"/> chose to unblur the flag's content (data access).</summary>
-    public async Task RecordRevealAsync(long flagId, StaffUser viewer, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(viewer);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await audit.AppendAsync(db, viewer, new AuditEntry(
-            "flag.content-revealed", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Revealed blurred content of flag {flagId}"), cancellationToken);
+        return await db.InTransactionAsync(
+            ct => wellness.CountExposureAsync(db, viewer, [flagId], ct),
+            cappedBy => cappedBy is null,
+            cancellationToken);
     }
 
     /// <summary>Staff who can take an assigned flag (Reviewers and Leads, enabled).</summary>
@@ -131,19 +131,19 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
         var app = await db.Set<Application>().AsNoTracking().SingleAsync(a => a.Id == flag.ApplicationId, cancellationToken);
         var key = await db.Set<ApiKey>().AsNoTracking().SingleAsync(k => k.Id == flag.ApiKeyId, cancellationToken);
 
-        var orgFlags = db.Set<Flag>().Where(f => f.OrganizationId == flag.OrganizationId).Select(f => f.Id);
-        var orgDecisions = db.Set<FlagDecision>().AsNoTracking().Where(d => orgFlags.Contains(d.FlagId));
-        // Strikes, for now: confirmed-violation decisions against the organization.
-        var strikes = await orgDecisions.CountAsync(d => d.Verdict == Verdict.Violation, cancellationToken);
-        var prior = await orgDecisions
-            .Where(d => d.FlagId != flag.Id)
+        // Bounded reads only: the counter kept by decisions, the newest decisions by the
+        // (OrganizationId, DecidedAt) index, and the newest open actions.
+        var strikes = org.ConfirmedViolations;
+        var prior = await db.Set<FlagDecision>().AsNoTracking()
+            .Where(d => d.OrganizationId == flag.OrganizationId && d.FlagId != flag.Id)
             .OrderByDescending(d => d.DecidedAt)
             .Take(PriorDecisionsShown)
             .Select(d => new DecisionView(d.Id, d.FlagId, d.Verdict, d.ConfirmedCategories, d.Action, d.PolicyClause, d.Reason, d.DecidedByName, d.DecidedAt))
             .ToListAsync(cancellationToken);
         var open = await db.Set<EnforcementAction>().AsNoTracking()
             .Where(a => a.OrganizationId == flag.OrganizationId && !FinalStates.Contains(a.State))
-            .OrderByDescending(a => a.RequestedAt)
+            .OrderByDescending(a => a.Id)
+            .Take(OpenEnforcementShown)
             .Select(a => new OpenEnforcementView(a.Id, a.Kind, a.State, a.TargetType, a.TargetId, a.RequestedAt, a.RequestedBy))
             .ToListAsync(cancellationToken);
 
@@ -162,13 +162,17 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
             return null;
         }
 
+        // The (ClusterId, Priority, Id) index yields the first rows in order; sizes are the counters.
         var members = await db.Set<Flag>().AsNoTracking().Where(f => f.ClusterId == clusterId)
             .OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id)
             .Take(ClusterMembersShown)
-            .Join(db.Set<Organization>(), f => f.OrganizationId, o => o.Id, (f, o) => new ClusterMember(f.Id, f.Status, f.Priority, f.TopCategory, f.TopScore, o.ExternalId, f.CreatedAt))
+            .Select(f => new { f.Id, f.Status, f.Priority, f.TopCategory, f.TopScore, f.OrganizationId, f.CreatedAt })
             .ToListAsync(cancellationToken);
-        members = [.. members.OrderByDescending(m => m.Priority).ThenByDescending(m => m.Id)];
-        var openMembers = await db.Set<Flag>().CountAsync(f => f.ClusterId == clusterId && f.Status != FlagStatus.Decided, cancellationToken);
-        return new ClusterView(cluster.Id, cluster.Size, cluster.FirstSeenAt, cluster.LastSeenAt, cluster.Excerpt, members, openMembers);
+        var orgIds = members.Select(m => m.OrganizationId).Distinct().ToList();
+        var orgs = await db.Set<Organization>().AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ExternalId, cancellationToken);
+        var rows = members
+            .Select(m => new ClusterMember(m.Id, m.Status, m.Priority, m.TopCategory, m.TopScore, orgs.GetValueOrDefault(m.OrganizationId, ""), m.CreatedAt))
+            .ToList();
+        return new ClusterView(cluster.Id, cluster.Size, cluster.FirstSeenAt, cluster.LastSeenAt, cluster.Excerpt, rows, cluster.OpenCount);
     }
 }

@@ -1,0 +1,390 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using ReviewConsole.Data;
+using ReviewConsole.Data.Flags;
+
+namespace ReviewConsole.Features.Flags.Ingestion;
+
+/// <summary>
+/// The writes of an intake chunk, set-based. Two implementations behind one shape:
+/// <see cref="SqlIntakeStore"/> sends multi-row <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> and
+/// <c>UPDATE … FROM (VALUES …)</c> statements (SQLite and PostgreSQL speak the same dialect for these),
+/// built from EF's model (table and column names, value converters) so columns other features add
+/// to these tables are written too; <see cref="EfIntakeStore"/> uses EF's batched SaveChanges and
+/// works on every provider (SQL Server). Both run inside the caller's transaction.
+/// </summary>
+internal abstract class IntakeStore(AppDbContext db)
+{
+    protected AppDbContext Db => db;
+
+    public static IntakeStore For(AppDbContext db, bool bulkSql)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return bulkSql && SqlIntakeStore.Supports(db) ? new SqlIntakeStore(db) : new EfIntakeStore(db);
+    }
+
+    /// <summary>Inserts new clusters (size 0; <see cref="UpdateClustersAsync"/> adds the members that
+    /// were stored) and returns their ids by SimHash (distinct within a chunk by construction).</summary>
+    public abstract Task<IReadOnlyDictionary<long, long>> InsertClustersAsync(IReadOnlyList<FlagCluster> clusters, CancellationToken cancellationToken);
+
+    /// <summary>Inserts flags with their scores, skipping any whose upstream id is already stored (a
+    /// concurrent writer); returns the new ids by upstream id.</summary>
+    public abstract Task<IReadOnlyDictionary<string, long>> InsertFlagsAsync(IReadOnlyList<Flag> flags, CancellationToken cancellationToken);
+
+    /// <summary>Adds members to clusters, once per cluster: <c>Size = Size + n</c> and
+    /// <c>OpenCount = OpenCount + n</c> (new flags are open; the counters the reviewer's pages read,
+    /// see FlagCounters), <c>LastSeenAt</c> moved forward.</summary>
+    public abstract Task UpdateClustersAsync(IReadOnlyList<ClusterDelta> deltas, CancellationToken cancellationToken);
+
+    /// <summary>Writes recomputed priorities of open flags (a flag decided meanwhile is left alone).</summary>
+    public abstract Task<int> UpdatePrioritiesAsync(IReadOnlyList<PriorityUpdate> updates, CancellationToken cancellationToken);
+
+    public Task<int> DeleteEmptyClustersAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        db.Set<FlagCluster>().Where(c => ids.Contains(c.Id) && c.Size == 0).ExecuteDeleteAsync(cancellationToken);
+}
+
+internal readonly record struct ClusterDelta(long Id, int Added, DateTimeOffset LastSeenAt);
+
+internal readonly record struct PriorityUpdate(long Id, int Priority, string BreakdownJson);
+
+/// <summary>Any provider: EF's batched inserts and one conditional update per cluster or flag.</summary>
+internal sealed class EfIntakeStore(AppDbContext db) : IntakeStore(db)
+{
+    public override async Task<IReadOnlyDictionary<long, long>> InsertClustersAsync(IReadOnlyList<FlagCluster> clusters, CancellationToken cancellationToken)
+    {
+        Db.AddRange(clusters);
+        await Db.SaveChangesAsync(cancellationToken);
+        Db.ChangeTracker.Clear();
+        return clusters.ToDictionary(c => c.SimHash, c => c.Id);
+    }
+
+    /// <summary>A concurrent writer's upstream id fails the whole insert on the unique index; the
+    /// ingestion service then stores the chunk one record at a time, where it reads as a duplicate.</summary>
+    public override async Task<IReadOnlyDictionary<string, long>> InsertFlagsAsync(IReadOnlyList<Flag> flags, CancellationToken cancellationToken)
+    {
+        Db.AddRange(flags);
+        await Db.SaveChangesAsync(cancellationToken);
+        Db.ChangeTracker.Clear();
+        return flags.ToDictionary(f => f.UpstreamId, f => f.Id, StringComparer.Ordinal);
+    }
+
+    public override async Task UpdateClustersAsync(IReadOnlyList<ClusterDelta> deltas, CancellationToken cancellationToken)
+    {
+        foreach (var d in deltas)
+        {
+            await Db.Set<FlagCluster>().Where(c => c.Id == d.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Size, c => c.Size + d.Added)
+                    .SetProperty(c => c.OpenCount, c => c.OpenCount + d.Added)
+                    .SetProperty(c => c.LastSeenAt, c => c.LastSeenAt > d.LastSeenAt ? c.LastSeenAt : d.LastSeenAt), cancellationToken);
+        }
+    }
+
+    public override async Task<int> UpdatePrioritiesAsync(IReadOnlyList<PriorityUpdate> updates, CancellationToken cancellationToken)
+    {
+        var updated = 0;
+        foreach (var u in updates)
+        {
+            updated += await Db.Set<Flag>()
+                .Where(f => f.Id == u.Id && (f.Status == FlagStatus.New || f.Status == FlagStatus.Escalated))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Priority, u.Priority).SetProperty(f => f.PriorityBreakdownJson, u.BreakdownJson), cancellationToken);
+        }
+
+        return updated;
+    }
+}
+
+/// <summary>
+/// SQLite and PostgreSQL: multi-row statements with parameters. Rows per statement are capped so a
+/// statement stays well under both databases' parameter limits and SQLite's name lookup per bound
+/// parameter (linear in the statement's parameter count) stays cheap.
+/// </summary>
+internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
+{
+    /// <summary>SQLite finds each bound parameter by a linear scan of the statement's names, so a
+    /// statement of n parameters costs O(n²) to bind: about a hundred keeps that negligible while
+    /// a statement still carries several flags or dozens of scores.</summary>
+    public const int MaxParametersPerStatement = 100;
+
+    private static readonly ConcurrentDictionary<(IModel Model, Type Type), TableInfo> Tables = new();
+
+    private readonly ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
+
+    public static bool Supports(AppDbContext db) =>
+        db.Database.ProviderName is "Microsoft.EntityFrameworkCore.Sqlite" or "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    public override async Task<IReadOnlyDictionary<long, long>> InsertClustersAsync(IReadOnlyList<FlagCluster> clusters, CancellationToken cancellationToken)
+    {
+        var table = Table<FlagCluster>();
+        var ids = new Dictionary<long, long>(clusters.Count);
+        await InsertAsync(table, clusters, null, [nameof(FlagCluster.Id), nameof(FlagCluster.SimHash)], reader => ids[reader.GetInt64(1)] = reader.GetInt64(0), cancellationToken);
+        return ids;
+    }
+
+    public override async Task<IReadOnlyDictionary<string, long>> InsertFlagsAsync(IReadOnlyList<Flag> flags, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<string, long>(flags.Count, StringComparer.Ordinal);
+        await InsertAsync(Table<Flag>(), flags, nameof(Flag.UpstreamId), [nameof(Flag.Id), nameof(Flag.UpstreamId)], reader => ids[reader.GetString(1)] = reader.GetInt64(0), cancellationToken);
+        var scores = new List<FlagCategoryScore>(flags.Count * 11);
+        foreach (var flag in flags)
+        {
+            if (ids.TryGetValue(flag.UpstreamId, out var id))
+            {
+                foreach (var score in flag.Scores)
+                {
+                    score.FlagId = id;
+                    scores.Add(score);
+                }
+            }
+        }
+
+        await InsertAsync(Table<FlagCategoryScore>(), scores, null, [], null, cancellationToken);
+        return ids;
+    }
+
+    public override async Task UpdateClustersAsync(IReadOnlyList<ClusterDelta> deltas, CancellationToken cancellationToken)
+    {
+        var t = Table<FlagCluster>();
+        string Col(string property) => sql.DelimitIdentifier(t.Column(property).Name);
+        var id = Col(nameof(FlagCluster.Id));
+        var size = Col(nameof(FlagCluster.Size));
+        var open = Col(nameof(FlagCluster.OpenCount));
+        var lastSeen = Col(nameof(FlagCluster.LastSeenAt));
+        var columns = new[] { t.Column(nameof(FlagCluster.Id)), t.Column(nameof(FlagCluster.Size)), t.Column(nameof(FlagCluster.LastSeenAt)) };
+        foreach (var batch in deltas.Chunk(MaxParametersPerStatement / 3))
+        {
+            await using var command = NewCommand();
+            var values = new StringBuilder();
+            foreach (var d in batch)
+            {
+                values.Append(values.Length == 0 ? "(" : ", (");
+                AppendParameter(command, values, columns[0], d.Id).Append(", ");
+                AppendParameter(command, values, columns[1], d.Added).Append(", ");
+                AppendParameter(command, values, columns[2], d.LastSeenAt).Append(')');
+            }
+
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"""
+                WITH "d" ("Id", "Added", "At") AS (VALUES {values})
+                UPDATE {t.Name} SET {size} = {t.Name}.{size} + "d"."Added", {open} = {t.Name}.{open} + "d"."Added",
+                    {lastSeen} = CASE WHEN "d"."At" > {t.Name}.{lastSeen} THEN "d"."At" ELSE {t.Name}.{lastSeen} END
+                FROM "d" WHERE {t.Name}.{id} = "d"."Id"
+                """);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public override async Task<int> UpdatePrioritiesAsync(IReadOnlyList<PriorityUpdate> updates, CancellationToken cancellationToken)
+    {
+        var t = Table<Flag>();
+        string Col(string property) => sql.DelimitIdentifier(t.Column(property).Name);
+        var columns = new[] { t.Column(nameof(Flag.Id)), t.Column(nameof(Flag.Priority)), t.Column(nameof(Flag.PriorityBreakdownJson)), t.Column(nameof(Flag.Status)) };
+        var updated = 0;
+        foreach (var batch in updates.Chunk(MaxParametersPerStatement / 3))
+        {
+            await using var command = NewCommand();
+            var values = new StringBuilder();
+            foreach (var u in batch)
+            {
+                values.Append(values.Length == 0 ? "(" : ", (");
+                AppendParameter(command, values, columns[0], u.Id).Append(", ");
+                AppendParameter(command, values, columns[1], u.Priority).Append(", ");
+                AppendParameter(command, values, columns[2], u.BreakdownJson).Append(')');
+            }
+
+            var open = new StringBuilder();
+            AppendParameter(command, open, columns[3], FlagStatus.New).Append(", ");
+            AppendParameter(command, open, columns[3], FlagStatus.Escalated);
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"""
+                WITH "d" ("Id", "Priority", "Json") AS (VALUES {values})
+                UPDATE {t.Name} SET {Col(nameof(Flag.Priority))} = "d"."Priority", {Col(nameof(Flag.PriorityBreakdownJson))} = "d"."Json"
+                FROM "d" WHERE {t.Name}.{Col(nameof(Flag.Id))} = "d"."Id" AND {t.Name}.{Col(nameof(Flag.Status))} IN ({open})
+                """);
+            updated += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return updated;
+    }
+
+    /// <summary>Inserts rows in multi-row statements; with a conflict column, rows whose value is
+    /// already stored are skipped (<c>ON CONFLICT DO NOTHING</c>) and not returned. Statements of one
+    /// shape are prepared once and re-executed with new values.</summary>
+    private async Task InsertAsync<T>(TableInfo table, IReadOnlyList<T> rows, string? conflictProperty, string[] returning, Action<DbDataReader>? read, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var columns = table.Insertable;
+        var tail = new StringBuilder();
+        if (conflictProperty is not null)
+        {
+            tail.Append(" ON CONFLICT (").Append(sql.DelimitIdentifier(table.Column(conflictProperty).Name)).Append(") DO NOTHING");
+        }
+
+        if (returning.Length > 0)
+        {
+            tail.Append(" RETURNING ").Append(string.Join(", ", returning.Select(p => sql.DelimitIdentifier(table.Column(p).Name))));
+        }
+
+        var perStatement = Math.Max(1, MaxParametersPerStatement / columns.Count);
+        DbCommand? full = null;
+        try
+        {
+            for (var offset = 0; offset < rows.Count; offset += perStatement)
+            {
+                var count = Math.Min(perStatement, rows.Count - offset);
+                DbCommand command;
+                if (count == perStatement)
+                {
+                    command = full ??= InsertCommand(table, count, tail.ToString());
+                }
+                else
+                {
+                    command = InsertCommand(table, count, tail.ToString());
+                }
+
+                try
+                {
+                    var parameter = 0;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var row = rows[offset + i];
+                        foreach (var column in columns)
+                        {
+                            command.Parameters[parameter++].Value = column.ToProvider(row);
+                        }
+                    }
+
+                    if (read is null)
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                        continue;
+                    }
+
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        read(reader);
+                    }
+                }
+                finally
+                {
+                    if (command != full)
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private DbCommand InsertCommand(TableInfo table, int rows, string tail)
+    {
+        var command = NewCommand();
+        var columns = table.Insertable;
+        var text = new StringBuilder(64 + (rows * columns.Count * 8));
+        text.Append("INSERT INTO ").Append(table.Name).Append(" (").Append(string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))).Append(") VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(i == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (c > 0)
+                {
+                    text.Append(", ");
+                }
+
+                AppendParameter(command, text, columns[c], null);
+            }
+
+            text.Append(')');
+        }
+
+        command.CommandText = text.Append(tail).ToString();
+        return command;
+    }
+
+    private DbCommand NewCommand()
+    {
+        var command = Db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Intake writes run inside the chunk's transaction.");
+        command.CommandTimeout = Db.Database.GetCommandTimeout() ?? 30;
+        return command;
+    }
+
+    private static StringBuilder AppendParameter(DbCommand command, StringBuilder text, ColumnInfo column, object? value)
+    {
+        var name = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        // CreateParameter applies the column's value converter (ticks for DateTimeOffset on SQLite, names for enums).
+        command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Property.IsNullable));
+        return text.Append(name);
+    }
+
+    private TableInfo Table<T>() => Tables.GetOrAdd((Db.Model, typeof(T)), key => TableInfo.For(key.Model, key.Type, sql));
+
+    internal sealed class ColumnInfo(IProperty property, string name, RelationalTypeMapping mapping)
+    {
+        private readonly IClrPropertyGetter getter = property.GetGetter();
+        private readonly Func<object?, object?>? toProvider = mapping.Converter?.ConvertToProvider;
+
+        public IProperty Property => property;
+
+        public string Name => name;
+
+        public RelationalTypeMapping Mapping => mapping;
+
+        /// <summary>The column's value in <paramref name="entity"/> as the database stores it (value converters applied).</summary>
+        public object ToProvider(object entity)
+        {
+            var value = getter.GetClrValueUsingContainingEntity(entity);
+            return (value is null || toProvider is null ? value : toProvider(value)) ?? DBNull.Value;
+        }
+    }
+
+    /// <summary>A table's quoted name and its columns, from EF's model.</summary>
+    internal sealed class TableInfo
+    {
+        private readonly Dictionary<string, ColumnInfo> byProperty;
+
+        private TableInfo(string name, Dictionary<string, ColumnInfo> byProperty, IReadOnlyList<ColumnInfo> insertable)
+        {
+            Name = name;
+            this.byProperty = byProperty;
+            Insertable = insertable;
+        }
+
+        public string Name { get; }
+
+        /// <summary>Columns an insert names: all but the store-generated ones (identity key, defaults computed by the database).</summary>
+        public IReadOnlyList<ColumnInfo> Insertable { get; }
+
+        public ColumnInfo Column(string property) => byProperty[property];
+
+        public static TableInfo For(IModel model, Type clrType, ISqlGenerationHelper sql)
+        {
+            var entityType = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model.");
+            var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{clrType.Name} has no table.");
+            var store = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
+            var columns = entityType.GetProperties()
+                .Select(p => new ColumnInfo(p, p.GetColumnName(store) ?? p.Name, (RelationalTypeMapping)p.GetTypeMapping()))
+                .ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
+            var insertable = columns.Values.Where(c => c.Property.ValueGenerated == ValueGenerated.Never && !c.Property.IsShadowProperty()).ToList();
+            return new TableInfo(sql.DelimitIdentifier(tableName, entityType.GetSchema()), columns, insertable);
+        }
+    }
+}

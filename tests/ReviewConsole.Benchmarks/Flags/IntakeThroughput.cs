@@ -1,0 +1,524 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data;
+using ReviewConsole.Features.Admin;
+using ReviewConsole.Features.Audit;
+using ReviewConsole.Infrastructure.Api;
+using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Testing;
+
+namespace ReviewConsole.Benchmarks.Flags;
+
+/// <summary>
+/// Flag intake as the pipeline lives it, beside a baseline, in one run (not a BenchmarkDotNet timing):
+/// <list type="number">
+/// <item>publishes the app (Release) and starts it in the Production shape on loopback: Production
+/// environment, Kestrel HTTPS with a self-signed certificate made for the run, SQLite file, Hangfire
+/// server on, demo off;</item>
+/// <item>issues an API token with the <c>flags:write</c> scope (the Admin page's service, against the
+/// app's database);</item>
+/// <item>posts N moderation-shaped records (11 category scores each; 50 organizations, 200 apps, 800
+/// keys; a third near-duplicates of seven campaign texts) from two clients in batches of 1,000;</item>
+/// <item>inserts the same records row by row into a minimal equivalent SQLite schema (a flag row plus
+/// 11 score rows, unique upstream id, queue index, one transaction per 1,000) — the baseline;</item>
+/// <item>repeats both with 1,000,000 flags (and their scores) already in the tables, built with
+/// <c>INSERT … SELECT</c> over a recursive counter and <c>ANALYZE</c>d.</item>
+/// </list>
+/// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- intake</c>
+/// (options: <c>--records N</c>, <c>--existing N</c>, <c>--skip-publish</c>).
+/// </summary>
+public static class IntakeThroughput
+{
+    private const int BatchSize = 1_000;
+    private const int Clients = 2;
+    private const string CertificatePassword = "intake-benchmark";
+
+    private static readonly string[] Categories =
+    [
+        "sexual", "hate", "harassment", "self-harm", "sexual/minors", "hate/threatening",
+        "violence/graphic", "self-harm/intent", "self-harm/instructions", "harassment/threatening", "violence",
+    ];
+
+    private static readonly string[] CampaignTexts =
+    [
+        "LIMITED TIME: get {0}% off the premium {1} today only! Thousands of happy customers can't be wrong. Tap the link in our bio before the deal disappears and use code SAVE{2} at checkout.",
+        "Doctors don't want you to know this: VitaCleanse Ultra melts away blood sugar problems in just {0} days, with no prescription and no diet changes. Over {2},000 customers already threw away their medication.",
+        "As a parent who has lived in {1} for {0} years, I'm proud to support Measure {2}. Our families deserve safer streets and lower taxes, and this is the common-sense plan our neighbors have been asking for.",
+        "Absolutely the best {1} I have ever bought!!! Arrived in {0} days, works perfectly, and customer service was amazing. Five stars, would buy again, tell all your friends about store {2}!",
+        "Earn ${2}00 a day from home with our proven crypto signal group. Only {0} spots left for {1} members, message us now before the price doubles tonight and you miss out forever.",
+        "URGENT notice from your bank security team: your {1} account was locked after {0} failed sign-ins. Confirm your identity within {2} hours at the secure link below or the account will be closed.",
+        "Breaking: officials in {1} admit the election count was rigged by {0} percent, leaked memo {2} shows. Share this before it gets deleted, the media will never report it.",
+    ];
+
+    private static readonly string[] Fillers = ["wireless earbuds", "Millbrook", "Cedar Falls", "smart watch", "air fryer", "Riverton", "Oak Ridge", "robot vacuum"];
+
+    private static readonly string[] Vocabulary =
+    [
+        "the", "model", "answer", "request", "user", "policy", "content", "example", "system", "people", "write", "story", "because",
+        "however", "process", "network", "account", "service", "school", "garden", "recipe", "travel", "history", "science", "music",
+        "weather", "market", "health", "project", "letter", "summary", "meeting", "schedule", "design", "budget", "report", "customer",
+        "product", "review", "question", "friend", "family", "morning", "evening", "mountain", "river", "city", "village", "computer",
+        "program", "function", "variable", "database", "server", "client", "message", "email", "phone", "picture", "camera", "window",
+        "kitchen", "bottle", "paper", "pencil", "engine", "vehicle", "bicycle", "ticket", "station", "airport", "island", "forest",
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var records = Option(args, "--records", 20_000);
+        var existing = Option(args, "--existing", 1_000_000);
+        var skipPublish = args.Contains("--skip-publish");
+        var root = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("rc-intake-bench-").FullName;
+        Console.WriteLine($"Intake benchmark: {records:N0} records, batches of {BatchSize:N0}, {Clients} clients; then with {existing:N0} flags stored. Work folder {work}");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeDescription()}; load average before: {LoadAverage()}");
+
+        var publish = Path.Combine(root, "artifacts", "intake-benchmark", "publish");
+        if (!skipPublish || !File.Exists(Path.Combine(publish, "ReviewConsole.dll")))
+        {
+            await RunProcessAsync("dotnet", ["publish", Path.Combine(root, "ReviewConsole.csproj"), "-c", "Release", "-o", publish, "--nologo", "-v", "q"], root);
+        }
+
+        var payloads = Records(records, new Random(20_261_130), "timed");
+        // One batch first, not timed, in both paths: JIT and EF's query compilation happen once per
+        // process and are not what a pipeline sending batches all day pays.
+        var warmUp = Records(BatchSize, new Random(7), "warm-up");
+        var certificate = CreateCertificate(work);
+        var rows = new List<string>();
+        foreach (var stored in new[] { 0, existing })
+        {
+            var database = Path.Combine(work, $"app-{stored}.db");
+            var baseline = Path.Combine(work, $"baseline-{stored}.db");
+            PrepareAppDatabase(database, stored);
+            PrepareBaseline(baseline, stored);
+
+            Console.WriteLine($"-- {stored:N0} flags stored; load average {LoadAverage()}");
+            var app = await MeasureAppAsync(publish, database, certificate, warmUp, payloads);
+            MeasureBaseline(baseline, warmUp);
+            var row = MeasureBaseline(baseline, payloads);
+            var ratio = app / row;
+            var line = string.Create(CultureInfo.InvariantCulture, $"| {stored:N0} | {app:N0} | {row:N0} | {ratio:0.00} | {LoadAverage()} |");
+            Console.WriteLine($"   app {app:N0} records/s, row-by-row baseline {row:N0} records/s, ratio {ratio:0.00}");
+            rows.Add(line);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| Flags already stored | App (records/s) | Row-by-row baseline (records/s) | Ratio | Load average after |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | --- |");
+        rows.ForEach(Console.WriteLine);
+        return 0;
+    }
+
+    /// <summary>Posts every record through the published app and returns records stored per second.</summary>
+    private static async Task<double> MeasureAppAsync(string publish, string database, (string Path, string Thumbprint) certificate, List<string> warmUp, List<string> payloads)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"https://127.0.0.1:{port}");
+        var log = database + ".log";
+        using var app = StartApp(publish, database, certificate.Path, baseAddress, log);
+        try
+        {
+            using var handler = new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && c.Thumbprint == certificate.Thumbprint },
+                MaxConnectionsPerServer = Clients,
+            };
+            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            await WaitHealthyAsync(http, app, log);
+            var token = await IssueTokenAsync(database);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+            using (var warm = await http.PostAsync(new Uri("/api/v1/flags", UriKind.Relative), new StringContent("[" + string.Join(",", warmUp) + "]", Encoding.UTF8, "application/json")))
+            {
+                warm.EnsureSuccessStatusCode();
+            }
+
+            var batches = payloads.Chunk(BatchSize).Select(b => "[" + string.Join(",", b) + "]").ToList();
+            var next = -1;
+            var stored = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < batches.Count)
+                {
+                    using var content = new StringContent(batches[index], Encoding.UTF8, "application/json");
+                    using var response = await http.PostAsync(new Uri("/api/v1/flags", UriKind.Relative), content);
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        throw new InvalidOperationException($"Batch {index}: {(int)response.StatusCode} {body[..Math.Min(500, body.Length)]} (app log: {log})");
+                    }
+
+                    using var json = JsonDocument.Parse(body);
+                    Interlocked.Add(ref stored, json.RootElement.GetProperty("stored").GetInt32());
+                }
+            })));
+            clock.Stop();
+            if (stored != payloads.Count)
+            {
+                throw new InvalidOperationException($"Stored {stored} of {payloads.Count} records; see {log}.");
+            }
+
+            return payloads.Count / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The baseline: parse each record and insert it row by row (flag, then 11 scores) with
+    /// prepared statements, one transaction per 1,000 records.</summary>
+    private static double MeasureBaseline(string path, List<string> payloads)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        Exec(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        using var insertFlag = connection.CreateCommand();
+        insertFlag.CommandText = """
+            INSERT INTO flag (upstream_id, created_at, org_id, app_id, key_id, model, prompt, completion, classifier, version, status, priority)
+            VALUES ($id, $created, $org, $app, $key, $model, $prompt, $completion, $classifier, $version, 'New', $priority) RETURNING id
+            """;
+        var flagParameters = new[] { "$id", "$created", "$org", "$app", "$key", "$model", "$prompt", "$completion", "$classifier", "$version", "$priority" }
+            .Select(name => insertFlag.Parameters.Add(new SqliteParameter(name, null))).ToArray();
+        using var insertScore = connection.CreateCommand();
+        insertScore.CommandText = "INSERT INTO flag_score (flag_id, category, score, flagged) VALUES ($flag, $category, $score, $flagged)";
+        var scoreParameters = new[] { "$flag", "$category", "$score", "$flagged" }.Select(name => insertScore.Parameters.Add(new SqliteParameter(name, null))).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in payloads.Chunk(BatchSize))
+        {
+            using var transaction = connection.BeginTransaction();
+            insertFlag.Transaction = transaction;
+            insertScore.Transaction = transaction;
+            foreach (var payload in batch)
+            {
+                using var record = JsonDocument.Parse(payload);
+                var r = record.RootElement;
+                flagParameters[0].Value = r.GetProperty("id").GetString();
+                flagParameters[1].Value = r.GetProperty("created_at").GetDateTimeOffset().UtcTicks;
+                flagParameters[2].Value = r.GetProperty("org_id").GetString();
+                flagParameters[3].Value = r.GetProperty("app_id").GetString();
+                flagParameters[4].Value = r.GetProperty("api_key_id").GetString();
+                flagParameters[5].Value = r.GetProperty("model").GetString();
+                flagParameters[6].Value = r.GetProperty("prompt").GetString();
+                flagParameters[7].Value = r.GetProperty("completion").GetString();
+                flagParameters[8].Value = r.GetProperty("classifier").GetProperty("name").GetString();
+                flagParameters[9].Value = r.GetProperty("classifier").GetProperty("version").GetString();
+                flagParameters[10].Value = 50;
+                var flagId = (long)insertFlag.ExecuteScalar()!;
+                var moderation = r.GetProperty("moderation");
+                var flagged = moderation.GetProperty("categories");
+                foreach (var score in moderation.GetProperty("category_scores").EnumerateObject())
+                {
+                    scoreParameters[0].Value = flagId;
+                    scoreParameters[1].Value = score.Name;
+                    scoreParameters[2].Value = score.Value.GetDouble();
+                    scoreParameters[3].Value = flagged.GetProperty(score.Name).GetBoolean() ? 1 : 0;
+                    insertScore.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        clock.Stop();
+        return payloads.Count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static void PrepareBaseline(string path, int existing)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        Exec(connection, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE flag (id INTEGER PRIMARY KEY, upstream_id TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, org_id TEXT NOT NULL,
+                app_id TEXT NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, completion TEXT NOT NULL,
+                classifier TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL);
+            CREATE INDEX flag_queue ON flag (status, priority, id);
+            CREATE TABLE flag_score (id INTEGER PRIMARY KEY, flag_id INTEGER NOT NULL REFERENCES flag (id), category TEXT NOT NULL,
+                score REAL NOT NULL, flagged INTEGER NOT NULL, UNIQUE (flag_id, category));
+            """);
+        if (existing == 0)
+        {
+            return;
+        }
+
+        Exec(connection, string.Create(CultureInfo.InvariantCulture, $"""
+            BEGIN;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {existing})
+            INSERT INTO flag (upstream_id, created_at, org_id, app_id, key_id, model, prompt, completion, classifier, version, status, priority)
+            SELECT 'seed-' || i, i, 'org_seed', 'app_seed', 'key_seed', 'model', 'prompt ' || i, 'completion ' || i, 'moderation', 'v1',
+                   CASE WHEN i % 10 = 0 THEN 'Decided' ELSE 'New' END, i % 101 FROM n;
+            WITH RECURSIVE c(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM c WHERE k < 10)
+            INSERT INTO flag_score (flag_id, category, score, flagged) SELECT f.id, 'category-' || c.k, (f.id % 100) / 100.0, 0 FROM flag f, c;
+            COMMIT;
+            ANALYZE;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """));
+    }
+
+    /// <summary>A migrated database; with <paramref name="existing"/> &gt; 0, that many flags over the
+    /// last 30 days with 11 scores each, 60 % of them in clusters (a quarter of those still open), the
+    /// flags mostly past their SLA, and the priority refresh's watermark at now (as after earlier runs).</summary>
+    private static void PrepareAppDatabase(string path, int existing)
+    {
+        var cache = Path.Combine(Path.GetTempPath(), $"reviewconsole-intake-bench-{existing}-{SchemaStamp()}.db");
+        if (!File.Exists(cache))
+        {
+            using (var template = new TestDatabase())
+            {
+                SqliteConnection.ClearAllPools();
+                File.Copy(template.FilePath, cache + ".tmp", overwrite: true);
+            }
+
+            if (existing > 0)
+            {
+                SeedExisting(cache + ".tmp", existing);
+            }
+
+            File.Move(cache + ".tmp", cache, overwrite: true);
+        }
+
+        File.Copy(cache, path, overwrite: true);
+    }
+
+    private static void SeedExisting(string path, int existing)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var t0 = now.AddDays(-30).UtcTicks;
+        var step = TimeSpan.FromDays(30).Ticks / existing;
+        var clusters = existing * 6 / 10;
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        Exec(connection, string.Create(CultureInfo.InvariantCulture, $"""
+            PRAGMA journal_mode = WAL;
+            BEGIN;
+            INSERT INTO Organization (ExternalId, Name, Status, IsHighProfile, CreatedAt) VALUES ('org_seed', 'org_seed', 'Active', 0, {t0});
+            INSERT INTO Application (ExternalId, OrganizationId, Name, Status, CreatedAt) VALUES ('app_seed', 1, 'app_seed', 'Active', {t0});
+            INSERT INTO ApiKey (ExternalId, Prefix, ApplicationId, OrganizationId, Status, TokensUsedThisMonth, CreatedAt, Version) VALUES ('key_seed', 'key_seed', 1, 1, 'Active', 0, {t0}, 0);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {clusters})
+            INSERT INTO FlagCluster (SimHash, Size, FirstSeenAt, LastSeenAt, Excerpt)
+            SELECT random(), 1 + (i % 3), {t0} + i * {step * existing / clusters}, {t0} + i * {step * existing / clusters}, 'seeded cluster ' || i FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {existing})
+            INSERT INTO Flag (UpstreamId, Source, CreatedAt, IngestedAt, OrganizationId, ApplicationId, ApiKeyId, Model, Prompt, Completion,
+                              ClassifierName, ClassifierVersion, TopCategory, TopScore, Status, Priority, SlaDueAt, ClusterId, SimHash, ContentHash, Redacted)
+            SELECT 'seed-' || i, 'Api', {t0} + i * {step}, {t0} + i * {step}, 1, 1, 1, 'model', 'prompt ' || i, 'completion ' || i,
+                   'omni-moderation', 'seed', 'hate', (i % 100) / 100.0,
+                   CASE WHEN i % 10 = 0 THEN 'Decided' ELSE 'New' END, i % 101, {t0} + i * {step} + 288000000000,
+                   CASE WHEN i % 5 < 3 THEN 1 + (i * {clusters} / {existing}) % {clusters} ELSE NULL END, random(), '', 0
+            FROM n;
+            WITH RECURSIVE c(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM c WHERE k < 10)
+            INSERT INTO FlagCategoryScore (FlagId, Category, Score, Flagged)
+            SELECT f.Id, CASE c.k WHEN 0 THEN 'sexual' WHEN 1 THEN 'hate' WHEN 2 THEN 'harassment' WHEN 3 THEN 'self-harm' WHEN 4 THEN 'sexual/minors'
+                     WHEN 5 THEN 'hate/threatening' WHEN 6 THEN 'violence/graphic' WHEN 7 THEN 'self-harm/intent' WHEN 8 THEN 'self-harm/instructions'
+                     WHEN 9 THEN 'harassment/threatening' ELSE 'violence' END,
+                   (f.Id % 100) / 100.0, c.k = 1
+            FROM Flag f, c;
+            UPDATE FlagJobLease SET WatermarkAt = {now.UtcTicks};
+            COMMIT;
+            ANALYZE;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """));
+    }
+
+    private static Process StartApp(string publish, string database, string certificate, Uri baseAddress, string log)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(publish, "ReviewConsole.dll"), "--urls", baseAddress.ToString()])
+        {
+            WorkingDirectory = publish,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = "Sqlite";
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
+        start.Environment["Seed__AdminPassword"] = "Benchmark-Admin-2026!";
+        start.Environment["Demo__Enabled"] = "false";
+        start.Environment["Kestrel__Certificates__Default__Path"] = certificate;
+        start.Environment["Kestrel__Certificates__Default__Password"] = CertificatePassword;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+        process.Exited += (_, _) => { lock (writer) { writer.Dispose(); } };
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process app, string log)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            if (app.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with {app.ExitCode}; see {log}.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"The app did not become healthy; see {log}.");
+    }
+
+    /// <summary>Issues a flags:write token with the service the Admin page uses, on the app's database.</summary>
+    private static async Task<string> IssueTokenAsync(string database)
+    {
+        var options = AppDbContextOptions.Build(DatabaseProvider.Sqlite, $"Data Source={database}");
+        var clock = TimeProvider.System;
+        var tokens = new ApiTokenService(new TestDbContextFactory(options), new AuditLog(clock), clock);
+        var issued = await tokens.IssueAsync(new IssueTokenRequest("intake-benchmark", [ApiScopes.FlagsWrite], null), new StaffUser("benchmark", "benchmark@localhost"), default);
+        return issued.Secret;
+    }
+
+    /// <summary>Moderation-shaped records: 11 scores each, 50 organizations, 200 apps, 800 keys, and a
+    /// third near-duplicates of seven campaign texts (numbers and a place or product varied).</summary>
+    private static List<string> Records(int count, Random random, string prefix)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var run = prefix + "-" + now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var records = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var key = random.Next(800);
+            var app = key % 200;
+            var org = app % 50;
+            string completion;
+            if (i % 3 == 0)
+            {
+                completion = string.Format(CultureInfo.InvariantCulture, CampaignTexts[random.Next(CampaignTexts.Length)], random.Next(5, 90), Fillers[random.Next(Fillers.Length)], random.Next(10, 99));
+            }
+            else
+            {
+                var words = random.Next(25, 90);
+                completion = string.Join(' ', Enumerable.Range(0, words).Select(_ => Vocabulary[random.Next(Vocabulary.Length)])) + ".";
+            }
+
+            var top = Categories[random.Next(Categories.Length)];
+            var categories = new JsonObject();
+            var scores = new JsonObject();
+            foreach (var category in Categories)
+            {
+                var score = category == top ? 0.5 + (random.NextDouble() / 2) : random.NextDouble() / 4;
+                categories[category] = category == top;
+                scores[category] = Math.Round(score, 6);
+            }
+
+            var record = new JsonObject
+            {
+                ["id"] = $"bench-{run}-{i}",
+                ["created_at"] = now.AddSeconds(-random.Next(6 * 3600)).ToString("O", CultureInfo.InvariantCulture),
+                ["org_id"] = $"org_{org}",
+                ["app_id"] = $"app_{app}",
+                ["api_key_id"] = $"key_{key}",
+                ["model"] = "lm-large-2026-01",
+                ["prompt"] = "Write a reply for case " + i.ToString(CultureInfo.InvariantCulture) + " about " + Vocabulary[random.Next(Vocabulary.Length)],
+                ["completion"] = completion,
+                ["classifier"] = new JsonObject { ["name"] = "omni-moderation", ["version"] = "2026-01-15" },
+                ["moderation"] = new JsonObject { ["flagged"] = true, ["categories"] = categories, ["category_scores"] = scores },
+            };
+            records.Add(record.ToJsonString());
+        }
+
+        return records;
+    }
+
+    private static (string Path, string Thumbprint) CreateCertificate(string folder)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var path = Path.Combine(folder, "loopback.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, CertificatePassword));
+        return (path, certificate.Thumbprint);
+    }
+
+    private static async Task RunProcessAsync(string file, string[] arguments, string workingDirectory)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory }) ?? throw new InvalidOperationException($"Could not start {file}.");
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}.");
+        }
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Seeded databases are cached per schema: the newest migration's name.</summary>
+    private static string SchemaStamp()
+    {
+        using var template = new TestDatabase();
+        using var db = template.CreateContext();
+        return db.Database.GetAppliedMigrations().Last();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ReviewConsole.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository.");
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string RuntimeDescription() => $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}";
+}
