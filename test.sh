@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # The one test command: build once, check formatting, run every test project (browser tests
-# included) and print "N passed, N failed, N skipped" as the last line. Exits non-zero on any failure.
+# included) on SQLite, then the integration tests again on PostgreSQL (a throwaway cluster from
+# Debian's package, installed if missing), and print "N passed, N failed, N skipped" over all runs
+# as the last line. Exits non-zero on any failure.
 #   CONFIGURATION=Release ./test.sh   builds and tests in Release instead of Debug.
+#   REVIEWCONSOLE_TEST_SQLSERVER='Server=...;User ID=...;Password=...;TrustServerCertificate=true' ./test.sh
+#                                     also runs the integration tests on that SQL Server (the login
+#                                     must be allowed to create databases; each test makes its own).
+#   REVIEWCONSOLE_TEST_POSTGRES=skip ./test.sh   leaves the PostgreSQL run out.
 set -euo pipefail
 cd "$(dirname "$0")"
 started=$SECONDS
@@ -31,12 +37,43 @@ if ! dotnet format ReviewConsole.sln --verify-no-changes --no-restore; then
   failed_steps+=("dotnet format (run: dotnet format ReviewConsole.sln)")
 fi
 
-echo "== Tests"
+echo "== Tests (SQLite)"
 rm -rf "$results"
 mkdir -p "$results"
-if ! dotnet test ReviewConsole.sln --no-build -c "$configuration" --logger "trx;LogFilePrefix=tests" --results-directory "$results" \
+# The SQLite run uses no server, whatever this shell has set.
+if ! env -u REVIEWCONSOLE_TEST_POSTGRES -u REVIEWCONSOLE_TEST_SQLSERVER \
+    dotnet test ReviewConsole.sln --no-build -c "$configuration" --logger "trx;LogFilePrefix=sqlite" --results-directory "$results" \
     | tee "$results/console.log"; then
-  failed_steps+=("dotnet test")
+  failed_steps+=("dotnet test (SQLite)")
+fi
+
+# The integration tests once more on a server database: each test gets a database of its own.
+integration=tests/ReviewConsole.IntegrationTests/ReviewConsole.IntegrationTests.csproj
+server_run() { # name, variable, connection string
+  local name=$1 variable=$2 connection=$3 run_started=$SECONDS
+  echo "== Integration tests ($name)"
+  if ! env -u REVIEWCONSOLE_TEST_POSTGRES -u REVIEWCONSOLE_TEST_SQLSERVER "$variable=$connection" \
+      dotnet test "$integration" --no-build -c "$configuration" --logger "trx;LogFilePrefix=$name" --results-directory "$results" \
+      | tee -a "$results/console.log"; then
+    failed_steps+=("dotnet test (integration on $name)")
+  fi
+  echo "Integration tests on $name took $(( SECONDS - run_started )) s."
+}
+
+if [ "${REVIEWCONSOLE_TEST_POSTGRES:-}" != "skip" ]; then
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/reviewconsole-pg.XXXXXX")
+  trap 'tests/pg-cluster.sh stop "$pg_dir"' EXIT
+  if pg_connection=$(tests/pg-cluster.sh start "$pg_dir"); then
+    server_run postgres REVIEWCONSOLE_TEST_POSTGRES "$pg_connection"
+  else
+    failed_steps+=("PostgreSQL test cluster did not start")
+  fi
+  tests/pg-cluster.sh stop "$pg_dir"
+  trap - EXIT
+fi
+
+if [ -n "${REVIEWCONSOLE_TEST_SQLSERVER:-}" ]; then
+  server_run sqlserver REVIEWCONSOLE_TEST_SQLSERVER "$REVIEWCONSOLE_TEST_SQLSERVER"
 fi
 
 # Sums one attribute of the <Counters> element over every test project's .trx file.

@@ -21,7 +21,8 @@ public static class DatabaseSetup
         builder.Services.AddDbContextFactory<AppDbContext>(options =>
             AppDbContextOptions.Configure(options, provider, connectionString));
         builder.Services.AddSingleton(new ActiveDatabase(provider, connectionString));
-        builder.Services.AddSingleton(TimeProvider.System);
+        // Whole microseconds: what PostgreSQL stores, so times read back equal times written.
+        builder.Services.AddSingleton<TimeProvider>(StorableTimeProvider.Instance);
         return builder;
     }
 
