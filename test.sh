@@ -40,6 +40,8 @@ fi
 echo "== Tests (SQLite)"
 rm -rf "$results"
 mkdir -p "$results"
+# Figures the multi-node suite reports (claims, doubles, actions, per-node shares), printed at the end.
+export REVIEWCONSOLE_TEST_FIGURES="$PWD/$results/figures.txt"
 # The SQLite run uses no server, whatever this shell has set.
 if ! env -u REVIEWCONSOLE_TEST_POSTGRES -u REVIEWCONSOLE_TEST_SQLSERVER \
     dotnet test ReviewConsole.sln --no-build -c "$configuration" --logger "trx;LogFilePrefix=sqlite" --results-directory "$results" \
@@ -96,6 +98,10 @@ if [ "$trx_files" -eq 0 ] || [ "$trx_files" -ne "$runs" ]; then
 fi
 
 echo
+if [ -s "$REVIEWCONSOLE_TEST_FIGURES" ]; then
+  echo "== Figures"
+  cat "$REVIEWCONSOLE_TEST_FIGURES"
+fi
 echo "Test result files: $trx_files in $results; took $(( SECONDS - started )) s."
 for step in "${failed_steps[@]+"${failed_steps[@]}"}"; do
   echo "FAILED: $step"

@@ -200,11 +200,17 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("MonthlyTokenQuota")
                         .HasColumnType("bigint");
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("PilotEndUserCap")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
@@ -261,6 +267,25 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -307,6 +332,53 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("EndUsers")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Day");
+
+                    b.ToTable("KeyUsageDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Actors.Organization", b =>
                 {
                     b.Property<long>("Id")
@@ -314,6 +386,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ConfirmedViolations")
+                        .HasColumnType("integer");
 
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(256)
@@ -329,6 +404,25 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<bool>("IsHighProfile")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("LimitAllowedModels")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("LimitMaxOutputTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LimitMonthlyTokenQuota")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("LimitPilotEndUserCap")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LimitRpm")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LimitTpm")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -527,6 +621,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("CheckedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CheckpointSignature")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("EventsCheckedLastRun")
                         .HasColumnType("bigint");
 
@@ -708,6 +806,13 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("NoticeOptOutReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("NoticeQueued")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
@@ -791,6 +896,136 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("EnforcementAction");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EnforcementActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RelatedActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnforcementActionId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Id");
+
+                    b.ToTable("Notice");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.NoticeTemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("NoticeTemplateVersion");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1L,
+                            Body = "Hello {{organization_name}},\n\nWe have applied the following enforcement action to {{target}} under our usage policy ({{policy_clause}}), effective {{effective_at}}:\n\n{{action}}\n\n{{note}}\n\nYou may appeal this decision until {{appeal_deadline}} by sending an appeal with reference {{appeal_reference}}.\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "sanction-applied",
+                            Name = "Sanction applied",
+                            Subject = "Enforcement action on your account: {{action}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 2L,
+                            Body = "Hello {{organization_name}},\n\n{{action}} applies to {{target}} from {{effective_at}} until {{expires_at}} under {{policy_clause}}.\n\n{{note}}\n\nAppeal reference: {{appeal_reference}} (appeals accepted until {{appeal_deadline}}).\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "time-bounded-sanction",
+                            Name = "Time-bounded sanction",
+                            Subject = "Temporary restriction on your account until {{expires_at}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = 3L,
+                            Body = "Hello {{organization_name}},\n\nWe reviewed recent traffic from your organization ({{organization_id}}) and found content that violates our usage policy ({{policy_clause}}).\n\n{{note}}\n\nRepeated violations lead to rate limits, key revocation or suspension.\n\nThe Trust & Safety team",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            CreatedBy = "seed",
+                            Key = "warning",
+                            Name = "Warning",
+                            Subject = "Usage policy warning for {{organization_name}}",
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Enforcement.SanctionProposal", b =>
@@ -1111,6 +1346,8 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("AssignedTo", "Status");
 
+                    b.HasIndex("ClusterId", "Status");
+
                     b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1119,7 +1356,11 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("TopCategory", "Status");
 
+                    b.HasIndex("ClusterId", "Priority", "Id");
+
                     b.HasIndex("Status", "Priority", "Id");
+
+                    b.HasIndex("Status", "TopCategory", "SlaDueAt", "CreatedAt");
 
                     b.ToTable("Flag");
                 });
@@ -1175,6 +1416,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("integer");
+
                     b.Property<long>("SimHash")
                         .HasColumnType("bigint");
 
@@ -1188,24 +1432,6 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.HasIndex("SimHash");
 
                     b.ToTable("FlagCluster");
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.Property<int>("Band")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Value")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("ClusterId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Band", "Value", "ClusterId");
-
-                    b.HasIndex("ClusterId");
-
-                    b.ToTable("FlagClusterBand");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.FlagDecision", b =>
@@ -1242,7 +1468,13 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<long?>("DoubleReviewId")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("PolicyClause")
@@ -1250,10 +1482,18 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("PolicyVersions")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("SeenByDecider")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Verdict")
                         .IsRequired()
@@ -1268,7 +1508,36 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("FlagId", "DecidedAt");
 
+                    b.HasIndex("OrganizationId", "DecidedAt");
+
                     b.ToTable("FlagDecision");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("WatermarkAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("FlagJobLease");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "refresh-flag-priority"
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Flags.IngestionError", b =>
@@ -1515,6 +1784,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<string>("Severity")
                         .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("SeverityAtResolution")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
@@ -1886,6 +2159,38 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Retrospective");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FirstContributedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RetrospectiveAuthor");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategory", b =>
@@ -2496,6 +2801,297 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AdjudicatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AdjudicatedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("AdjudicatedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long?>("FinalDecisionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FirstAction")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("FirstCategories")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("FirstClause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FirstReason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FirstReviewerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FirstReviewerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("FirstVerdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PolicyVersions")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<double>("SampleRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("SampledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecondAction")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("SecondAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecondCategories")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("SecondClause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SecondReason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("SecondReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SecondReviewerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SecondVerdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.HasIndex("SecondAt");
+
+                    b.HasIndex("State", "SampledAt");
+
+                    b.ToTable("DoubleReview");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool?>("CategoriesCorrect")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Clause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool?>("Correct")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("GoldenItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReviewerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ReviewerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool?>("VerdictCorrect")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoldenItemId", "ReviewerId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewerId", "AnsweredAt");
+
+                    b.ToTable("GoldenAnswer");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ExpectedCategories")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ExpectedClause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ExpectedVerdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("PromotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PromotedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PromotedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("SourceId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IsActive");
+
+                    b.HasIndex("Kind", "SourceId")
+                        .IsUnique();
+
+                    b.ToTable("GoldenItem");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.UnknownCategory", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ExampleFlagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FlagCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MappedTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("UnknownCategory");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.System.JobHeartbeat", b =>
                 {
                     b.Property<string>("Name")
@@ -2628,6 +3224,58 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("GuidelineCategoryVersion");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.UseCases.ResearchCreditAccount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ApplicationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ExhaustedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("GrantActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("GrantedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<long>("SubmissionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UsedTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("UsedUsd")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("GrantActionId")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionId");
+
+                    b.ToTable("ResearchCreditAccount");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.UseCases.UseCaseDecision", b =>
@@ -2906,6 +3554,27 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.ToTable("ReviewerExposure");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Wellness.ReviewerExposureDay", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ReviewerId", "Day", "Category");
+
+                    b.ToTable("ReviewerExposureDay");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Wellness.WellnessPreference", b =>
                 {
                     b.Property<string>("UserId")
@@ -2918,8 +3587,17 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.Property<int?>("BreakReminderMinutes")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("BreakSnoozedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Grayscale")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("StretchStartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UnblurredCategories")
                         .IsRequired()
@@ -3013,6 +3691,15 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Actors.KeyUsageDay", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Actors.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Appeals.Appeal", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Enforcement.EnforcementAction", null)
@@ -3021,6 +3708,15 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ReviewConsole.Data.Actors.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Enforcement.Notice", b =>
+                {
                     b.HasOne("ReviewConsole.Data.Actors.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -3092,15 +3788,6 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany("Scores")
                         .HasForeignKey("FlagId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ReviewConsole.Data.Flags.FlagClusterBand", b =>
-                {
-                    b.HasOne("ReviewConsole.Data.Flags.FlagCluster", null)
-                        .WithMany()
-                        .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -3177,11 +3864,38 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Incidents.RetrospectiveAuthor", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Policies.PolicyCategoryVersion", b =>
                 {
                     b.HasOne("ReviewConsole.Data.Policies.PolicyCategory", null)
                         .WithMany()
                         .HasForeignKey("PolicyCategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.GoldenItem", null)
+                        .WithMany()
+                        .HasForeignKey("GoldenItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

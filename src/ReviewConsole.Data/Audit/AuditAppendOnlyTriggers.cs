@@ -59,9 +59,8 @@ public static class AuditAppendOnlyTriggers
     ];
 
     // ------------------------------------------------------------------------------------------
-    // PostgreSQL — NOT YET APPLIED BY A MIGRATION IN THIS BRANCH. The Postgres migrations project
-    // arrives from branch `postgres`; after merging, its AccountAuditAppendOnly migration runs
-    // migrationBuilder.Sql(AuditAppendOnlyTriggers.PostgresCreate) in Up and PostgresDrop in Down.
+    // PostgreSQL — applied by the Postgres project's RoundTwo migration (PostgresCreate in Up,
+    // PostgresDrop in Down).
     // ------------------------------------------------------------------------------------------
     public const string PostgresCreate = """
         CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

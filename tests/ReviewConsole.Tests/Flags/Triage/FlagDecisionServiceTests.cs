@@ -1,9 +1,9 @@
-using ReviewConsole.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Incidents;
+using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Infrastructure.Identity;
 

@@ -10,8 +10,8 @@ using ReviewConsole.Data.Incidents;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Incidents;
-using ReviewConsole.Features.Wellness;
 using ReviewConsole.Features.Quality;
+using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;

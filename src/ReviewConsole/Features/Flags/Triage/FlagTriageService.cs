@@ -8,9 +8,9 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Data.Policies;
 using ReviewConsole.Features.Audit;
-using ReviewConsole.Features.Wellness;
 using ReviewConsole.Features.Flags.Ingestion;
 using ReviewConsole.Features.Quality;
+using ReviewConsole.Features.Wellness;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Triage;
