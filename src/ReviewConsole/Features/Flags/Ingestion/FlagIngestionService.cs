@@ -304,6 +304,7 @@ public sealed class FlagIngestionService(
         private readonly Dictionary<ActorRef, ActorIds> actorIds = [];
         private readonly List<IngestionError> errors = [];
         private IngestRecordResult[] results = [];
+        private readonly Dictionary<long, WorkingCluster> byMemberHash = [];
         private List<WorkingCluster> working = [];
 
         public async Task<ChunkOutcome> WriteAsync(Prepared[] prepared, StaffUser by, string origin, bool oneAtATime, CancellationToken cancellationToken)
@@ -535,6 +536,22 @@ public sealed class FlagIngestionService(
         {
             var since = p.Record!.CreatedAt - settings.ClusterWindow;
             var hash = p.Cluster.SimHash;
+
+            // Assignment is greedy (the nearest cluster at the time), so a cluster formed later in the
+            // chunk can be nearer to a text than the one its identical twin joined; exact copies
+            // follow their twin instead, so the same text is never split within a chunk.
+            if (byMemberHash.TryGetValue(hash, out var twin) && working.Contains(twin))
+            {
+                return twin;
+            }
+
+            var chosen = Nearest(p, since, hash);
+            byMemberHash[hash] = chosen;
+            return chosen;
+        }
+
+        private WorkingCluster Nearest(Prepared p, DateTimeOffset since, long hash)
+        {
             WorkingCluster? best = null;
             var bestDistance = int.MaxValue;
             foreach (var c in working)
@@ -561,7 +578,7 @@ public sealed class FlagIngestionService(
                 best = new WorkingCluster
                 {
                     SimHash = hash,
-                    FirstSeenAt = p.Record.CreatedAt,
+                    FirstSeenAt = p.Record!.CreatedAt,
                     LastSeenAt = p.Record.CreatedAt,
                     Excerpt = FlagRecordParser.Truncate(p.Cluster.Text.ReplaceLineEndings(" "), ClusterText.ExcerptChars),
                 };
