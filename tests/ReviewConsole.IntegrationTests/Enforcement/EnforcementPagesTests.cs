@@ -66,7 +66,7 @@ public sealed class EnforcementPagesTests : IDisposable
         Assert.Contains("There is no API key with id 999999", await missing.Content.ReadAsStringAsync());
         Assert.Contains("Organization suspended", approvals);
         Assert.Contains("MU-7 Spam", focused);
-        Assert.Contains("Carried out", focused);
+        Assert.Contains("Applied to the local registry", focused);
         Assert.Contains("Overturn", appeals);
         Assert.Contains("&lt;script&gt;", appeals);
         Assert.DoesNotContain("<script>alert", appeals);
