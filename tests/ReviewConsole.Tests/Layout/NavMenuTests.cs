@@ -52,7 +52,7 @@ public sealed class NavMenuTests : BunitContext
 
         Assert.Equal(["Dashboard", "Flags", "Classifiers", "Use cases", "Incidents", "Actors", "Enforcement", "Appeals", "Statistics", "Exposure", "Agreement", "My quality", "Wellness", "Audit", "Admin"], Sections(cut));
         Assert.Equal(
-            ["/dashboard", "/flags", "/flags/classifiers", "/use-cases", "/incidents", "/actors", "/enforcement", "/appeals", "/statistics", "/wellness/exposure", "/wellness", "/audit", "/admin/users"],
+            ["/dashboard", "/flags", "/flags/classifiers", "/use-cases", "/incidents", "/actors", "/enforcement", "/appeals", "/statistics", "/wellness/exposure", "/quality", "/quality/me", "/wellness", "/audit", "/admin/users"],
             cut.FindAll("a[href]").Select(a => a.GetAttribute("href")));
     }
 
