@@ -124,7 +124,7 @@ public sealed class EnforcementAtCommitTests : IDisposable
         await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
 
         var created = await db.InTransactionAsync(
-            async ct => (await enforcement.RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "rolled back"), requester, ct)).Count,
+            async ct => (await enforcement.RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "rolled back") { NoticeOptOutReason = "Test of the hand-over only." }, requester, ct)).Count,
             _ => false,
             CancellationToken.None);
         // A committed one afterwards proves the hand-over works in this very app.
@@ -153,7 +153,7 @@ public sealed class EnforcementAtCommitTests : IDisposable
     {
         await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         return await db.InTransactionAsync(
-            async ct => (await Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam"), by, ct))[0],
+            async ct => (await Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "spam") { NoticeOptOutReason = "Test of the hand-over only." }, by, ct))[0],
             CancellationToken.None);
     }
 
@@ -193,7 +193,8 @@ public sealed class EnforcementAtCommitTests : IDisposable
     private async Task<EnforcementAction> SingleActionAsync(Func<EnforcementAction, bool> where)
     {
         await using var db = factory.Database.CreateContext();
-        return Assert.Single(await db.Set<EnforcementAction>().AsNoTracking().ToListAsync(), a => where(a));
+        // Sanctions come with a notice to the organization (its own action); the one under test is the sanction.
+        return Assert.Single(await db.Set<EnforcementAction>().AsNoTracking().ToListAsync(), a => a.Kind != EnforcementKind.SendNotice && where(a));
     }
 
     private async Task<ApiKeyStatus> KeyStatusAsync(long keyId)
