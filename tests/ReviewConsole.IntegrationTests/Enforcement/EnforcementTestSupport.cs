@@ -18,6 +18,8 @@ internal static class EnforcementTestSupport
         ["Platform:BaseUrl"] = platform.BaseUrl.ToString(),
         ["Platform:SigningSecret"] = platform.Secret,
         ["Platform:TimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The circuit breaker samples at least two timeouts' worth of calls (validated at start).
+        ["Platform:CircuitSamplingSeconds"] = Math.Max(30, timeoutSeconds * 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Enforcement:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Enforcement:LeaseSeconds"] = "30",
     };
