@@ -43,7 +43,7 @@ public sealed class ActOnActorBrowserTests(BrowserFixture fixture) : BrowserTest
         do
         {
             await Task.Delay(200);
-            state = await read.Set<EnforcementAction>().AsNoTracking().Where(a => a.OrganizationId == orgId).Select(a => a.State).SingleAsync();
+            state = await read.Set<EnforcementAction>().AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == EnforcementKind.Warn).Select(a => a.State).SingleAsync();
         }
         while (state != EnforcementState.Succeeded && DateTime.UtcNow < deadline);
 

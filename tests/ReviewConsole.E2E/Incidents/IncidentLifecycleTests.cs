@@ -148,7 +148,7 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
     {
         await using var db = Fixture.App.Database.CreateContext();
         var reasonId = incidentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId);
+        var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId && a.Kind != EnforcementKind.SendNotice);
         // Whole seconds: SQLite keeps ticks, and the page shows minutes.
         var completed = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         action.State = EnforcementState.Succeeded;

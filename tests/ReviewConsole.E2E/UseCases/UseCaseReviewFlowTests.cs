@@ -84,8 +84,8 @@ public sealed class UseCaseReviewFlowTests(BrowserFixture fixture) : BrowserTest
             var reasonId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var kinds = await db.Set<EnforcementAction>().Where(a => a.Reason == EnforcementReason.UseCase && a.ReasonId == reasonId)
                 .Select(a => a.Kind).ToListAsync();
-            Assert.Contains(EnforcementKind.SetQuota, kinds);
-            Assert.Contains(EnforcementKind.SetRateLimit, kinds);
+            // The conditions (quota and rate limits) are one SetLimits action under the one parameter contract.
+            Assert.Contains(EnforcementKind.SetLimits, kinds);
             Assert.Equal(2, kinds.Count(k => k == EnforcementKind.SendNotice));
             Assert.Equal(SubmissionState.ApprovedWithConditions, (await db.Set<UseCaseSubmission>().SingleAsync(s => s.Id == id)).State);
         }

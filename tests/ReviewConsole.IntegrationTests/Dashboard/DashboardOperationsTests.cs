@@ -19,6 +19,8 @@ public sealed class DashboardOperationsTests : IDisposable
     {
         // The outbox poller would execute the Pending action under the test; the dashboard is read as written.
         factory.Settings["Enforcement:PollerEnabled"] = "false";
+        // Nor may a Hangfire worker run them: actions are handed to Hangfire at commit.
+        factory.Settings["Hangfire:ServerEnabled"] = "false";
         using var client = factory.CreateAnonymous(); // starts the app: demo users, use cases and incidents are seeded
         int pendingBefore;
         await using (var db = factory.Database.CreateContext())

@@ -71,6 +71,11 @@ public sealed partial class AuthorizationMatrixTests(RoleClients clients) : ICla
         ["/admin/ingestion-errors"] = Policies.Admin,
         ["/admin/policies"] = Policies.Admin,
         ["/api/v1/flags"] = ApiToken,
+        ["/api/v1/notices"] = ApiToken,
+        ["/api/v1/usage"] = ApiToken,
+        ["/admin/notice-templates"] = Policies.Admin,
+        ["/quality"] = Policies.Dashboard,
+        ["/quality/me"] = Policies.Flags,
 
         // Anonymous by design: probes, error pages, signing in.
         ["/healthz"] = Anonymous,
