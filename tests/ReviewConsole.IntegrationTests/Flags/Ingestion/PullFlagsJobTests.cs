@@ -146,7 +146,10 @@ public sealed class PullFlagsJobTests : IDisposable
         pages[0][2] = IntakeRecords.Record("poison", "a completion the database will refuse to store today");
         await using (var db = database.CreateContext())
         {
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END");
+            await db.Database.ExecuteSqlRawAsync(database.Provider == DatabaseProvider.Postgres
+                ? "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"UpstreamId\" = 'poison' THEN RAISE EXCEPTION 'poison record refused'; END IF; RETURN NEW; END $$; " +
+                  "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"Flag\" FOR EACH ROW EXECUTE FUNCTION refuse_poison();"
+                : "CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END");
         }
 
         await using var pipeline = await FakePipeline.StartAsync(pages);
