@@ -676,7 +676,8 @@ public sealed class FlagIngestionService(
                 differences.Add("prompt or completion");
             }
 
-            if (existing.CreatedAt != record.CreatedAt)
+            // Compared at the storage precision every provider keeps (PostgreSQL stores microseconds).
+            if (Math.Abs((existing.CreatedAt - record.CreatedAt).Ticks) >= TimeSpan.TicksPerMicrosecond)
             {
                 differences.Add("created_at");
             }
