@@ -98,7 +98,7 @@ public sealed class EnforcementAtCommitTests : IDisposable
         await WaitForAsync(sanction.Id, EnforcementState.Succeeded);
         Assert.Equal(ApiKeyStatus.Revoked, await KeyStatusAsync(ids.ApiKeyId));
         var appeals = Get<AppealService>();
-        var filed = await appeals.FileAsync(new FileAppealRequest(sanction.Id, "False positive.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), null, default);
+        var filed = await appeals.FileAsync(new FileAppealRequest(sanction.Id, "False positive.", null), AppealSource.Api, StaffUser.ForToken(1, "t"), ids.OrganizationId, default);
 
         var decided = await appeals.DecideAsync(filed.Appeal!.Id, overturn: true, "Classifier false positive.", lead, default);
 
