@@ -146,7 +146,20 @@ public sealed class PullFlagsJobTests : IDisposable
         pages[0][2] = IntakeRecords.Record("poison", "a completion the database will refuse to store today");
         await using (var db = database.CreateContext())
         {
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END");
+            string[] refusePoison = database.Provider switch
+            {
+                DatabaseProvider.Sqlite => ["CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END"],
+                DatabaseProvider.Postgres =>
+                [
+                    "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"UpstreamId\" = 'poison' THEN RAISE EXCEPTION 'poison record refused'; END IF; RETURN NEW; END $$",
+                    "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"Flag\" FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+                ],
+                _ => ["CREATE TRIGGER refuse_poison ON [Flag] AFTER INSERT AS IF EXISTS (SELECT 1 FROM inserted WHERE [UpstreamId] = N'poison') THROW 50000, N'poison record refused', 1;"],
+            };
+            foreach (var statement in refusePoison)
+            {
+                await db.Database.ExecuteSqlRawAsync(statement);
+            }
         }
 
         await using var pipeline = await FakePipeline.StartAsync(pages);
