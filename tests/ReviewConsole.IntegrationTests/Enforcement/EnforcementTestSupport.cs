@@ -38,7 +38,8 @@ internal static class EnforcementTestSupport
                 async ct =>
                 {
                     actions.AddRange(await node.Get<EnforcementService>().RequestAsync(db, new EnforcementRequest(
-                        EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "fault test") { NoticeOptOutReason = "Fault test of revocations only." }, reviewer, default));
+                        EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-1", "fault test")
+                    { NoticeOptOutReason = "Fault test of revocations only." }, reviewer, default));
                 },
                 CancellationToken.None);
         }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -33,6 +34,10 @@ public static class BackgroundJobsSetup
         // one if none exists): Hangfire's JobStorage.Current is process-global, and relying on it
         // would let two hosts in one process (tests) share or swap storages.
         services.AddSingleton<JobStorage>(sp => CreateStorage(sp, provider));
+        // Likewise the job activator: Hangfire's default is the process-global one, set by the
+        // last host to configure Hangfire, so a second host in the process (tests) ran its jobs in
+        // the first host's container, after that one was disposed.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -41,8 +46,9 @@ public static class BackgroundJobsSetup
         var jobs = builder.Configuration.GetSection(BackgroundJobsOptions.SectionName).Get<BackgroundJobsOptions>() ?? new();
         if (jobs.ServerEnabled)
         {
-            services.AddHangfireServer((_, server) =>
+            services.AddHangfireServer((sp, server) =>
             {
+                server.Activator = sp.GetRequiredService<JobActivator>();
                 server.WorkerCount = jobs.WorkerCount;
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

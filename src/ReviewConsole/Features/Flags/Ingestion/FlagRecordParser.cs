@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
+using ReviewConsole.Data;
+
 namespace ReviewConsole.Features.Flags.Ingestion;
 
 /// <summary>
@@ -308,7 +310,9 @@ public static class FlagRecordParser
                 throw new RecordException("wrong_type", $"created_at must be a string or Unix seconds, not {Describe(element.ValueKind)}");
         }
 
-        value = value.ToUniversalTime();
+        // UTC, to the microsecond: what every provider stores (PostgreSQL keeps microseconds), so a
+        // record sent again compares equal to the stored one and is a duplicate, not a conflict.
+        value = StorableTimeProvider.Truncate(value.ToUniversalTime());
         if (value.Year < 2000)
         {
             throw new RecordException("invalid_timestamp", $"created_at {value:O} is before 2000");
