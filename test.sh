@@ -103,6 +103,10 @@ if [ -s "$REVIEWCONSOLE_TEST_FIGURES" ]; then
   cat "$REVIEWCONSOLE_TEST_FIGURES"
 fi
 echo "Test result files: $trx_files in $results; took $(( SECONDS - started )) s."
+# The names of failed tests, so a CI log that shows only its tail still says what failed.
+{ cat "$results"/*.trx 2>/dev/null || true; } \
+  | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*' \
+  | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED TEST: \1/' || true
 for step in "${failed_steps[@]+"${failed_steps[@]}"}"; do
   echo "FAILED: $step"
 done

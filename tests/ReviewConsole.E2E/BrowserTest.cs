@@ -61,7 +61,16 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
             }
         };
         Context.WebError += (_, error) => problems.Enqueue($"uncaught page error: {error.Error}");
-        Context.RequestFailed += (_, request) => problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
+        Context.RequestFailed += (_, request) =>
+        {
+            // ERR_ABORTED is the browser cancelling its own request: a navigation superseded by a
+            // newer one (the test's next GotoAsync racing the app's own NavigateTo). It says
+            // nothing about the server; refused connections and HTTP errors still count.
+            if (request.Failure != "net::ERR_ABORTED")
+            {
+                problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
+            }
+        };
         Context.Response += (_, response) =>
         {
             if (response.Status >= 400)

@@ -25,11 +25,7 @@ public sealed class CheckUseCasesJobTests : IDisposable
 
     public void Dispose() => factory.Dispose();
 
-    // Known failure after this round's merges, open in the session note: on SQLite the Hangfire-triggered
-    // check reports "1 re-reviews due" yet this submission stays ApprovedWithConditions (it passes on
-    // PostgreSQL, and the service-level re-review tests pass on both). Skipped so the suite stays a
-    // signal; the investigation is the next step, not a reason to weaken the assertion.
-    [Fact(Skip = "Fails on SQLite since the effects/loop merge; see the session note of 2026-11-30.")]
+    [Fact]
     public async Task RecurringCheck_TriggeredAfterTheReReviewDate_PutsTheUseCaseBackInTheQueue()
     {
         var services = factory.Services;
