@@ -207,7 +207,7 @@ public sealed class FlagIngestionService(
         void One(int i)
         {
             var raw = records[i];
-            var parsed = FlagRecordParser.Parse(raw.Utf8.Span, taxonomy.Keys, settings.MaxFieldChars, now);
+            var parsed = FlagRecordParser.Parse(raw.Utf8, taxonomy.Keys, settings.MaxFieldChars, now);
             // Categories an Admin mapped onto the taxonomy are translated; the rest stay listed as unknown.
             if (parsed.Record?.Translate(mappedCategories) is not { } record)
             {

@@ -30,10 +30,10 @@ public static class FlagRecordParser
     /// and the name listed in <see cref="FlagRecord.UnknownCategories"/>.</param>
     /// <param name="maxFieldChars">The longest prompt or completion accepted, in characters.</param>
     /// <param name="now">Records dated more than a day ahead of this are refused (clock skew allowed).</param>
-    public static FlagParseResult Parse(ReadOnlySpan<byte> utf8, IReadOnlySet<string> knownCategories, int maxFieldChars, DateTimeOffset now)
+    public static FlagParseResult Parse(ReadOnlyMemory<byte> utf8, IReadOnlySet<string> knownCategories, int maxFieldChars, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(knownCategories);
-        if (!Utf8.IsValid(utf8))
+        if (!Utf8.IsValid(utf8.Span))
         {
             return FlagParseResult.Fail("invalid_utf8", "the record is not valid UTF-8");
         }
@@ -41,7 +41,8 @@ public static class FlagRecordParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8.ToArray(), DocumentOptions);
+            // The document reads the caller's bytes in place (a slice of a batch body, a file line).
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException ex)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -45,57 +44,43 @@ public static class FlagsApiEndpoints
         await context.Request.Body.CopyToAsync(body, cancellationToken);
         var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
 
-        JsonDocument document;
-        try
+        var slices = new List<ReadOnlyMemory<byte>>();
+        switch (JsonBatch.Split(bytes, "flags", 20, slices, out var error))
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 20 });
-        }
-        catch (JsonException ex)
-        {
-            await RecordBodyErrorAsync(dbFactory, $"invalid_json: the request body is not JSON ({ex.Message.Split(" Path:")[0]})", requestId, bytes, clock, cancellationToken);
-            return Problem("invalid_json", "The request body is not valid JSON; send an array of flag records or {\"flags\":[...]}.");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("flags", out var wrapped))
-            {
-                root = wrapped;
-            }
-
-            if (root.ValueKind != JsonValueKind.Array)
-            {
+            case JsonBatchShape.InvalidJson:
+                await RecordBodyErrorAsync(dbFactory, $"invalid_json: the request body is not JSON ({error})", requestId, bytes, clock, cancellationToken);
+                return Problem("invalid_json", "The request body is not valid JSON; send an array of flag records or {\"flags\":[...]}.");
+            case JsonBatchShape.NotABatch:
                 await RecordBodyErrorAsync(dbFactory, "invalid_batch: the body must be an array of records or {\"flags\":[...]}", requestId, bytes, clock, cancellationToken);
                 return Problem("invalid_batch", "Send an array of flag records or {\"flags\":[...]}.");
-            }
-
-            var max = options.CurrentValue.MaxBatchSize;
-            var count = root.GetArrayLength();
-            if (count == 0)
-            {
-                return Problem("empty_batch", "The batch holds no records.");
-            }
-
-            if (count > max)
-            {
-                return Results.Json(
-                    new { error = "batch_too_large", message = $"A batch holds at most {max} records; this one holds {count}." },
-                    statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-
-            var records = root.EnumerateArray()
-                .Select((element, index) => new RawFlagRecord(
-                    System.Text.Encoding.UTF8.GetBytes(element.GetRawText()),
-                    string.Create(CultureInfo.InvariantCulture, $"api request {requestId} record {index}")))
-                .ToList();
-            var result = await ingestion.IngestAsync(FlagSource.Api, records, by, $"request {requestId}", cancellationToken);
-            return Results.Ok(new PushFlagsResponse(
-                result.Stored,
-                result.Duplicates,
-                result.Rejected,
-                result.Records.Select(r => new PushFlagResult(r.Index, r.UpstreamId, Status(r.Outcome), r.FlagId, r.Reason)).ToList()));
         }
+
+        var max = options.CurrentValue.MaxBatchSize;
+        if (slices.Count == 0)
+        {
+            return Problem("empty_batch", "The batch holds no records.");
+        }
+
+        if (slices.Count > max)
+        {
+            return Results.Json(
+                new { error = "batch_too_large", message = $"A batch holds at most {max} records; this one holds {slices.Count}." },
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        // Each record is a slice of the request body's bytes (no copy); the body outlives the ingestion.
+        var records = new List<RawFlagRecord>(slices.Count);
+        for (var index = 0; index < slices.Count; index++)
+        {
+            records.Add(new RawFlagRecord(slices[index], string.Create(CultureInfo.InvariantCulture, $"api request {requestId} record {index}")));
+        }
+
+        var result = await ingestion.IngestAsync(FlagSource.Api, records, by, $"request {requestId}", cancellationToken);
+        return Results.Ok(new PushFlagsResponse(
+            result.Stored,
+            result.Duplicates,
+            result.Rejected,
+            result.Records.Select(r => new PushFlagResult(r.Index, r.UpstreamId, Status(r.Outcome), r.FlagId, r.Reason)).ToList()));
     }
 
     private static string Status(IngestOutcome outcome) => outcome switch

@@ -108,7 +108,7 @@ public static class PriorityCalculator
             components);
     }
 
-    public static string ToJson(PriorityBreakdown breakdown) => JsonSerializer.Serialize(breakdown, JsonOptions);
+    public static string ToJson(PriorityBreakdown breakdown) => JsonSerializer.Serialize(breakdown, PriorityJsonContext.Default.PriorityBreakdown);
 
     public static PriorityBreakdown? FromJson(string? json) =>
         string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<PriorityBreakdown>(json, JsonOptions);
@@ -118,3 +118,8 @@ public static class PriorityCalculator
 
     private static double Clamp01(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, 0, 1);
 }
+
+/// <summary>The breakdown's JSON, source-generated (written once per ingested flag and per refresh).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PriorityBreakdown))]
+internal sealed partial class PriorityJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

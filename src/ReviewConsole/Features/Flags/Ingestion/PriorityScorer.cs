@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
+using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.PolicyCategories;
 
@@ -51,12 +52,11 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
         var orgs = organizationIds.Distinct().Where(id => !violations.ContainsKey(id)).ToList();
         if (orgs.Count > 0)
         {
-            var counts = await db.Set<FlagDecision>().AsNoTracking()
-                .Where(d => d.Verdict == Verdict.Violation)
-                .Join(db.Set<Flag>().Where(f => orgs.Contains(f.OrganizationId)), d => d.FlagId, f => f.Id, (d, f) => new { f.OrganizationId, f.Id })
-                .Distinct()
-                .GroupBy(x => x.OrganizationId)
-                .Select(g => new { g.Key, Count = g.Count() })
+            // The organization's counter (maintained with each decision, see FlagCounters): the
+            // figure the actor panel shows, read without counting its decisions.
+            var counts = await db.Set<Organization>().AsNoTracking()
+                .Where(o => orgs.Contains(o.Id))
+                .Select(o => new { o.Id, o.ConfirmedViolations })
                 .ToListAsync(cancellationToken);
             foreach (var org in orgs)
             {
@@ -65,7 +65,7 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
 
             foreach (var c in counts)
             {
-                violations[c.Key] = c.Count;
+                violations[c.Id] = c.ConfirmedViolations;
             }
         }
 
@@ -117,11 +117,10 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
             return cached;
         }
 
-        var count = await db.Set<FlagDecision>().AsNoTracking()
-            .Where(d => d.Verdict == Verdict.Violation)
-            .Join(db.Set<Flag>().Where(f => f.OrganizationId == organizationId), d => d.FlagId, f => f.Id, (d, f) => f.Id)
-            .Distinct()
-            .CountAsync(cancellationToken);
+        var count = await db.Set<Organization>().AsNoTracking()
+            .Where(o => o.Id == organizationId)
+            .Select(o => o.ConfirmedViolations)
+            .FirstOrDefaultAsync(cancellationToken);
         violations[organizationId] = count;
         return count;
     }
