@@ -38,8 +38,9 @@ public static class AppDbContextOptions
         }
 
         // Every context of the app (host factory, Identity's scoped context, jobs, tests) is built
-        // here, so the audit trail's append-only guard cannot be bypassed by a differently built one.
-        options.AddInterceptors(AuditAppendOnlyInterceptor.Instance, AuditCommandGuard.Instance);
+        // here, so the audit trail's append-only guard cannot be bypassed by a differently built one,
+        // and every saved decision label reaches its classifier's counters.
+        options.AddInterceptors(AuditAppendOnlyInterceptor.Instance, AuditCommandGuard.Instance, Flags.ClassifierLabelCountInterceptor.Instance);
 
         return options;
     }

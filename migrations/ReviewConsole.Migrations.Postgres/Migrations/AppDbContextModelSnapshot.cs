@@ -1149,6 +1149,34 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.ToTable("Strike");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Flags.ClassifierLabelCount", b =>
+                {
+                    b.Property<string>("ClassifierName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ClassifierVersion")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("FalseNegatives")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FalsePositives")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TruePositives")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClassifierName", "ClassifierVersion", "Category");
+
+                    b.ToTable("ClassifierLabelCount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Flags.DecisionLabel", b =>
                 {
                     b.Property<long>("Id")

@@ -1150,6 +1150,34 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("Strike");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Flags.ClassifierLabelCount", b =>
+                {
+                    b.Property<string>("ClassifierName")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ClassifierVersion")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("FalseNegatives")
+                        .HasColumnType("int");
+
+                    b.Property<int>("FalsePositives")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TruePositives")
+                        .HasColumnType("int");
+
+                    b.HasKey("ClassifierName", "ClassifierVersion", "Category");
+
+                    b.ToTable("ClassifierLabelCount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Flags.DecisionLabel", b =>
                 {
                     b.Property<long>("Id")

@@ -1114,6 +1114,34 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("Strike");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Flags.ClassifierLabelCount", b =>
+                {
+                    b.Property<string>("ClassifierName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClassifierVersion")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FalseNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FalsePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TruePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClassifierName", "ClassifierVersion", "Category");
+
+                    b.ToTable("ClassifierLabelCount");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Flags.DecisionLabel", b =>
                 {
                     b.Property<long>("Id")

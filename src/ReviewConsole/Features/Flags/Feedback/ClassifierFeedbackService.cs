@@ -61,7 +61,8 @@ public sealed class ClassifierFeedbackService(IDbContextFactory<AppDbContext> db
     public async Task<IReadOnlyList<ClassifierVersionRef>> ClassifiersAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Set<DecisionLabel>().AsNoTracking()
+        // The counters kept with every label (ClassifierLabelCount), not the label table itself.
+        var rows = await db.Set<ClassifierLabelCount>().AsNoTracking()
             .Select(l => new { l.ClassifierName, l.ClassifierVersion })
             .Distinct()
             .ToListAsync(cancellationToken);
@@ -73,23 +74,15 @@ public sealed class ClassifierFeedbackService(IDbContextFactory<AppDbContext> db
     public async Task<IReadOnlyList<CategoryPrecisionRow>> PrecisionAsync(ClassifierVersionRef? classifier, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Set<DecisionLabel>().AsNoTracking();
+        var query = db.Set<ClassifierLabelCount>().AsNoTracking().Where(c => c.TruePositives + c.FalsePositives + c.FalseNegatives > 0);
         if (classifier is not null)
         {
             query = query.Where(l => l.ClassifierName == classifier.Name && l.ClassifierVersion == classifier.Version);
         }
 
+        // One row per classifier version and category, kept on write: the page never counts labels.
         var rows = await query
-            .GroupBy(l => new { l.ClassifierName, l.ClassifierVersion, l.Category })
-            .Select(g => new
-            {
-                g.Key.ClassifierName,
-                g.Key.ClassifierVersion,
-                g.Key.Category,
-                Tp = g.Count(l => l.Outcome == LabelOutcome.TruePositive),
-                Fp = g.Count(l => l.Outcome == LabelOutcome.FalsePositive),
-                Fn = g.Count(l => l.Outcome == LabelOutcome.FalseNegative),
-            })
+            .Select(c => new { c.ClassifierName, c.ClassifierVersion, c.Category, Tp = c.TruePositives, Fp = c.FalsePositives, Fn = c.FalseNegatives })
             .ToListAsync(cancellationToken);
         return rows
             .Select(r => new CategoryPrecisionRow(r.ClassifierName, r.ClassifierVersion, r.Category, r.Tp, r.Fp, r.Fn, WilsonInterval.Of(r.Tp, r.Tp + r.Fp)))

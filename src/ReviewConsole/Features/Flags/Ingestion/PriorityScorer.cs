@@ -100,10 +100,10 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
             return cached;
         }
 
-        var counts = await db.Set<DecisionLabel>().AsNoTracking()
-            .Where(l => l.ClassifierName == name && l.ClassifierVersion == version && l.Outcome != LabelOutcome.FalseNegative)
-            .GroupBy(l => l.Category)
-            .Select(g => new { Category = g.Key, Labels = g.Count(), TruePositives = g.Count(l => l.Outcome == LabelOutcome.TruePositive) })
+        // The classifier version's label counters (kept with every label), not a count of its labels.
+        var counts = await db.Set<ClassifierLabelCount>().AsNoTracking()
+            .Where(c => c.ClassifierName == name && c.ClassifierVersion == version && c.TruePositives + c.FalsePositives > 0)
+            .Select(c => new { c.Category, Labels = c.TruePositives + c.FalsePositives, c.TruePositives })
             .ToListAsync(cancellationToken);
         var estimates = counts.ToDictionary(c => c.Category, c => PrecisionEstimate.From(c.TruePositives, c.Labels), StringComparer.Ordinal);
         precision[(name, version)] = estimates;
