@@ -35,7 +35,7 @@ namespace ReviewConsole.Benchmarks.ReviewerLoop;
 /// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- loop</c> (options:
 /// <c>--flags N</c> (1,000,000), <c>--baseline-flags N</c> (30,000), <c>--loops N</c> (50),
 /// <c>--revocations N</c> (50), <c>--page-loads N</c> per page (5), <c>--sessions N</c> (20),
-/// <c>--skip-publish</c>).
+/// <c>--skip-publish</c>, <c>--seed-only</c> to build the cached databases and stop).
 /// </summary>
 public static class ReviewerLoopBenchmark
 {
@@ -110,7 +110,18 @@ public static class ReviewerLoopBenchmark
         Console.WriteLine($"Reviewer-loop benchmark: {string.Join(" and ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} flags; {settings.Loops} loops, {settings.Revocations} revocations, {settings.PageLoads} loads per page, {settings.Sessions} idle sessions. Work folder {work}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeDescription()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before: {LoadAverage()}");
 
+        if (args.Contains("--seed-only"))
+        {
+            foreach (var size in sizes)
+            {
+                Console.WriteLine($"   {ReviewerLoopDatabase.Describe(await ReviewerLoopDatabase.EnsureAsync(size))}");
+            }
+
+            return 0;
+        }
+
         var publish = await PublishAsync(root, "loop-benchmark", args.Contains("--skip-publish"));
+        Console.WriteLine($"App: published Release build in the Production shape (HTTPS on loopback, SQLite, Hangfire server on, demo off); platform gateway {PlatformGateway(publish)} (Platform:Gateway as published, not overridden); Security:SignInPermitsPerMinute raised to 100 (every session signs in from 127.0.0.1).");
         var certificate = CreateCertificate(work);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -207,6 +218,7 @@ public static class ReviewerLoopBenchmark
             }
 
             result.SampleLoad("loop");
+            result.Notes.Add(LoopDecisions(database, settings.Loops));
 
             // Page loads until interactive.
             var auditor = await SignInAsync(browser, baseAddress, Auditor, result, contexts);
@@ -344,12 +356,13 @@ public static class ReviewerLoopBenchmark
         return path.StartsWith("/flags/", StringComparison.Ordinal) && long.TryParse(path["/flags/".Length..], CultureInfo.InvariantCulture, out _) ? path["/flags/".Length..] : null;
     }
 
-    /// <summary>Waits (up to a minute) for each submitted revocation's action to finish and records
-    /// submit → CompletedAt and RequestedAt → CompletedAt of the Succeeded ones.</summary>
+    /// <summary>Waits (up to a minute) for each submitted revocation's actions to finish and records
+    /// submit → CompletedAt and RequestedAt → CompletedAt of the Succeeded key revocations (the
+    /// decision's other actions, e.g. the notice to the organization, are counted, not timed).</summary>
     private static async Task CollectEffectsAsync(string database, List<(long FlagId, DateTimeOffset At)> submitted, SizeResult result)
     {
         var deadline = Stopwatch.StartNew();
-        List<(long FlagId, string? Action, string? State, long? RequestedAt, long? CompletedAt, bool Held)> rows;
+        List<Effect> rows;
         while (true)
         {
             rows = ReadEffects(database, submitted.Select(s => s.FlagId).ToList());
@@ -362,27 +375,29 @@ public static class ReviewerLoopBenchmark
         }
 
         var submittedAt = submitted.ToDictionary(s => s.FlagId, s => s.At);
-        foreach (var row in rows.Where(r => r.State == "Succeeded" && r.CompletedAt is not null))
+        foreach (var row in rows.Where(r => r.Kind == "RevokeKey" && r.State == "Succeeded" && r.CompletedAt is not null))
         {
             result.Add("decision → effect (submit → CompletedAt)", (new DateTimeOffset(row.CompletedAt!.Value, TimeSpan.Zero) - submittedAt[row.FlagId]).TotalMilliseconds);
             result.Add("decision → effect (RequestedAt → CompletedAt)", TimeSpan.FromTicks(row.CompletedAt.Value - row.RequestedAt!.Value).TotalMilliseconds);
         }
 
-        var counts = rows.GroupBy(r => r.Held ? "held for double review" : r.Action is null ? "no decision" : r.State is null ? $"{r.Action}, no action" : $"{r.Action} {r.State}")
+        var counts = rows.GroupBy(r => r.Held ? "held for double review" : r.Action is null ? "no decision" : r.Kind is null ? $"{r.Action} decision without action" : $"{r.Kind} {r.State}")
             .Select(g => $"{g.Count()} {g.Key}");
-        result.Notes.Add($"revocations: {string.Join(", ", counts)}");
+        result.Notes.Add($"revocation decisions ({submitted.Count}): {string.Join(", ", counts)}");
     }
 
-    private static List<(long FlagId, string? Action, string? State, long? RequestedAt, long? CompletedAt, bool Held)> ReadEffects(string database, List<long> flagIds)
+    private sealed record Effect(long FlagId, string? Action, string? Kind, string? State, long? RequestedAt, long? CompletedAt, bool Held);
+
+    private static List<Effect> ReadEffects(string database, List<long> flagIds)
     {
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
         connection.Open();
-        var rows = new List<(long, string?, string?, long?, long?, bool)>();
+        var rows = new List<Effect>();
         foreach (var flagId in flagIds)
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT d.Action, a.State, a.RequestedAt, a.CompletedAt,
+                SELECT d.Action, a.Kind, a.State, a.RequestedAt, a.CompletedAt,
                        EXISTS (SELECT 1 FROM DoubleReview r WHERE r.FlagId = $flag)
                 FROM (SELECT $flag AS FlagId) f
                 LEFT JOIN FlagDecision d ON d.FlagId = f.FlagId
@@ -392,17 +407,40 @@ public static class ReviewerLoopBenchmark
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                rows.Add((
+                rows.Add(new Effect(
                     flagId,
                     reader.IsDBNull(0) ? null : reader.GetString(0),
                     reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
                     reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.IsDBNull(0) && reader.GetInt64(4) == 1));
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.IsDBNull(0) && reader.GetInt64(5) == 1));
             }
         }
 
         return rows;
+    }
+
+    /// <summary>What the loop's submits left in the database (each must be a decision or a held first answer).</summary>
+    private static string LoopDecisions(string database, int loops)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM FlagDecision WHERE Verdict = 'NoViolation' AND Reason LIKE 'Benign: the classifier over-fired (loop %'),
+                   (SELECT count(*) FROM DoubleReview WHERE FirstReviewerName = $name)
+            """;
+        command.Parameters.AddWithValue("$name", DemoUsers.All.Single(u => u.Email == Reviewer).DisplayName);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return string.Create(CultureInfo.InvariantCulture, $"keyboard loop ({loops} submits): {reader.GetInt64(0)} no-violation decisions recorded, {reader.GetInt64(1)} first answers held for double review");
+    }
+
+    private static string PlatformGateway(string publish)
+    {
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(publish, "appsettings.json")));
+        return settings.RootElement.TryGetProperty("Platform", out var platform) && platform.TryGetProperty("Gateway", out var gateway) ? gateway.GetString() ?? "?" : "?";
     }
 
     private static long BusiestOrganization(string database)

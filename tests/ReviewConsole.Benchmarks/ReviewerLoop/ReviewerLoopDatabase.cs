@@ -48,7 +48,7 @@ internal static class ReviewerLoopDatabase
     public const string BenchReviewerDomain = "bench.local";
 
     /// <summary>Bump when the seeded content changes, so cached databases are rebuilt.</summary>
-    private const int SeedVersion = 1;
+    private const int SeedVersion = 3;
 
     /// <summary>The rate-limit parameters a decision requests (FlagsTriage:RateLimitParametersJson's default), as a SQL literal.</summary>
     private const string RateLimitJson = """'{"rpm":60,"tpm":40000}'""";
@@ -76,14 +76,14 @@ internal static class ReviewerLoopDatabase
             return cache;
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.StartNew();
         var building = cache + ".tmp";
         CopyMigratedTemplate(building);
         var reviewers = await CreateAccountsAsync(building);
         Seed(building, flags, reviewers, DateTimeOffset.UtcNow);
         SqliteConnection.ClearAllPools();
         File.Move(building, cache, overwrite: true);
-        Console.WriteLine($"   database for {flags:N0} flags built in {clock.Elapsed.TotalSeconds:N0} s ({new FileInfo(cache).Length / 1_048_576:N0} MB): {cache}");
+        Console.WriteLine($"   database for {flags:N0} flags built in {started.Elapsed.TotalSeconds:N0} s ({new FileInfo(cache).Length / 1_048_576:N0} MB): {cache}");
         return cache;
     }
 
@@ -177,8 +177,7 @@ internal static class ReviewerLoopDatabase
             }
 
             var inv = CultureInfo.InvariantCulture;
-            Exec(connection, string.Create(inv, $"""
-                BEGIN;
+            var sql = string.Create(inv, $"""
                 -- Actors: 500 organizations (every 100th high-profile), 3 applications each, 2 keys per application.
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Organizations})
                 INSERT INTO Organization (Id, ExternalId, Name, Status, IsHighProfile, ContactEmail, CreatedAt, ConfirmedViolations)
@@ -223,7 +222,16 @@ internal static class ReviewerLoopDatabase
                        status = 'Decided' AND t < {redactBefore}
                 FROM w;
 
-                -- Four classifier scores per flag: the top category (flagged) and three others below threshold.
+                -- Revocations: every tenth key is revoked by its last violation decision; its later flags move to the application's other key.
+                CREATE TEMP TABLE seed_revoke AS
+                SELECT ApiKeyId, max(Id) AS FlagId FROM Flag WHERE Status = 'Decided' AND ApiKeyId % 10 = 0 AND (Id * 7) % 10 < 6 GROUP BY ApiKeyId;
+                CREATE UNIQUE INDEX temp.seed_revoke_flag ON seed_revoke (FlagId);
+                CREATE UNIQUE INDEX temp.seed_revoke_key ON seed_revoke (ApiKeyId);
+                UPDATE Flag SET ApiKeyId = ApiKeyId - 1
+                WHERE ApiKeyId % 10 = 0
+                  AND CreatedAt > (SELECT g.DecidedAt FROM seed_revoke r JOIN Flag g ON g.Id = r.FlagId WHERE r.ApiKeyId = Flag.ApiKeyId);
+
+                -- Scores: four per flag, the top category (flagged) and three others below threshold.
                 INSERT INTO FlagCategoryScore (FlagId, Category, Score, Flagged)
                 SELECT f.Id, f.TopCategory, f.TopScore, 1 FROM Flag f;
                 INSERT INTO FlagCategoryScore (FlagId, Category, Score, Flagged)
@@ -232,10 +240,7 @@ internal static class ReviewerLoopDatabase
                 JOIN (SELECT 3 AS k UNION ALL SELECT 7 UNION ALL SELECT 11) d
                 JOIN seed_cat o ON o.k = (c.k + d.k) % {CategoryShares.Length};
 
-                -- Decisions: 60 % violations. Revocation: the last violation of every tenth key.
-                CREATE TEMP TABLE seed_revoke AS
-                SELECT max(Id) AS FlagId FROM Flag WHERE Status = 'Decided' AND ApiKeyId % 10 = 0 AND (Id * 7) % 10 < 6 GROUP BY ApiKeyId;
-                CREATE UNIQUE INDEX temp.seed_revoke_flag ON seed_revoke (FlagId);
+                -- Decisions: 60 % violations, with labels, exposure, strikes and enforcement actions. Revocation: the last violation of every tenth key.
                 INSERT INTO FlagDecision (FlagId, OrganizationId, Verdict, ConfirmedCategories, Action, PolicyClause, Reason, DecidedBy, DecidedByName, DecidedAt,
                                           PolicyVersions, SeenByDecider)
                 SELECT f.Id, f.OrganizationId,
@@ -255,17 +260,20 @@ internal static class ReviewerLoopDatabase
                 WHERE f.Status = 'Decided'
                 ORDER BY f.Id;
 
+                -- Labels: one per decision, for classifier precision.
                 INSERT INTO DecisionLabel (DecisionId, FlagId, Category, ClassifierName, ClassifierVersion, Score, Outcome, LabeledAt)
                 SELECT d.Id, f.Id, f.TopCategory, f.ClassifierName, f.ClassifierVersion, f.TopScore,
                        CASE d.Verdict WHEN 'Violation' THEN 'TruePositive' ELSE 'FalsePositive' END, d.DecidedAt
                 FROM FlagDecision d JOIN Flag f ON f.Id = d.FlagId;
 
+                -- Exposure: the decider saw the flag a minute before deciding; the per-day counters from those rows.
                 INSERT INTO ReviewerExposure (ReviewerId, ReviewerName, FlagId, Category, ExposedAt)
                 SELECT d.DecidedBy, d.DecidedByName, d.FlagId, f.TopCategory, d.DecidedAt - {TicksPerMinute}
                 FROM FlagDecision d JOIN Flag f ON f.Id = d.FlagId;
                 INSERT INTO ReviewerExposureDay (ReviewerId, Day, Category, Count)
                 SELECT ReviewerId, (ExposedAt / {TicksPerDay}) * {TicksPerDay}, Category, count(*) FROM ReviewerExposure GROUP BY 1, 2, 3;
 
+                -- Strikes: one per violation, weighted as Enforcement:StrikeWeights.
                 INSERT INTO Strike (OrganizationId, Weight, Category, Reason, ReasonId, PolicyClause, Note, CreatedBy, CreatedAt, ExpiresAt)
                 SELECT d.OrganizationId,
                        CASE d.ConfirmedCategories WHEN 'sexual/minors' THEN 10 WHEN 'hate/threatening' THEN 3 WHEN 'violence/graphic' THEN 2
@@ -273,6 +281,7 @@ internal static class ReviewerLoopDatabase
                        d.ConfirmedCategories, 'Decision', CAST(d.Id AS TEXT), d.PolicyClause, d.Reason, d.DecidedByName, d.DecidedAt, d.DecidedAt + {180 * TicksPerDay}
                 FROM FlagDecision d WHERE d.Verdict = 'Violation';
 
+                -- Actions: the decisions' enforcement, all Succeeded on the local registry.
                 INSERT INTO EnforcementAction (Kind, State, TargetType, TargetId, OrganizationId, ParametersJson, Reason, ReasonId, PolicyClause, Note,
                                                RequestedBy, RequestedById, RequestedAt, RequiresApproval, IdempotencyKey, Attempts, CompletedAt, LastAttemptAt,
                                                PlatformResponse, ConfirmedAtPlatform, NoticeQueued)
@@ -288,29 +297,45 @@ internal static class ReviewerLoopDatabase
                 WHERE d.Action <> 'None'
                 ORDER BY d.DecidedAt;
 
-                -- The registry as those actions left it; every change took a registry version.
-                UPDATE ApiKey SET Status = 'Revoked', StatusChangedAt = a.CompletedAt, Version = ApiKey.Id
-                FROM EnforcementAction a WHERE a.Kind = 'RevokeKey' AND a.TargetId = ApiKey.Id;
+                -- Registry: as those actions left it; every change took a registry version.
+                UPDATE ApiKey SET Status = 'Revoked', Version = Id,
+                       StatusChangedAt = (SELECT max(a.CompletedAt) FROM EnforcementAction a WHERE a.TargetType = 'ApiKey' AND a.TargetId = ApiKey.Id AND a.Kind = 'RevokeKey')
+                WHERE Id IN (SELECT TargetId FROM EnforcementAction WHERE Kind = 'RevokeKey');
                 UPDATE ApiKey SET RateLimitRpm = 60, RateLimitTpm = 40000, Version = ApiKey.Id
                 WHERE Id IN (SELECT TargetId FROM EnforcementAction WHERE Kind = 'SetRateLimit');
                 UPDATE KeyRegistryHead SET Version = (SELECT max(Version) FROM ApiKey);
 
-                -- Counters the app keeps on write.
+                -- Counters: the ones the app keeps on write.
                 UPDATE Organization SET ConfirmedViolations = v.n
                 FROM (SELECT OrganizationId, count(*) AS n FROM FlagDecision WHERE Verdict = 'Violation' GROUP BY OrganizationId) v
                 WHERE v.OrganizationId = Organization.Id;
+                -- Clusters: sizes and open members from the members.
                 UPDATE FlagCluster SET Size = s.size, OpenCount = s.open, FirstSeenAt = s.first, LastSeenAt = s.last,
                        Excerpt = printf('Campaign %d: LIMITED TIME offer, thousands of happy customers cannot be wrong.', FlagCluster.Id)
                 FROM (SELECT ClusterId, count(*) AS size, sum(Status IN ('New', 'Escalated')) AS open, min(CreatedAt) AS first, max(CreatedAt) AS last
                       FROM Flag WHERE ClusterId IS NOT NULL GROUP BY ClusterId) s
                 WHERE s.ClusterId = FlagCluster.Id;
                 UPDATE FlagJobLease SET WatermarkAt = {now};
-                COMMIT;
-                """));
+                """);
+
+            // One transaction; each commented part timed, so a slow step at 1,000,000 flags shows itself.
+            Exec(connection, "BEGIN;");
+            foreach (var part in sql.Split("-- ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var clock = Stopwatch.StartNew();
+                Exec(connection, "-- " + part);
+                Console.WriteLine($"      {part[..part.IndexOf(':', StringComparison.Ordinal)]}: {clock.Elapsed.TotalSeconds:N1} s");
+            }
+
+            Exec(connection, "COMMIT;");
         }
 
+        var audit = Stopwatch.StartNew();
         AppendAuditChain(connection);
+        Console.WriteLine($"      Audit chain: {audit.Elapsed.TotalSeconds:N1} s");
+        var analyze = Stopwatch.StartNew();
         Exec(connection, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);");
+        Console.WriteLine($"      ANALYZE: {analyze.Elapsed.TotalSeconds:N1} s");
     }
 
     /// <summary>Cluster sizes summing to <paramref name="members"/>: campaigns of 5,000/k members
