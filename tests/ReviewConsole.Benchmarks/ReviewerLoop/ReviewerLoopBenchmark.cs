@@ -429,9 +429,8 @@ public static class ReviewerLoopBenchmark
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT count(*) FROM FlagDecision WHERE Verdict = 'NoViolation' AND Reason LIKE 'Benign: the classifier over-fired (loop %'),
-                   (SELECT count(*) FROM DoubleReview WHERE FirstReviewerName = $name)
+                   (SELECT count(*) FROM DoubleReview WHERE FirstVerdict = 'NoViolation' AND FirstReason LIKE 'Benign: the classifier over-fired (loop %')
             """;
-        command.Parameters.AddWithValue("$name", DemoUsers.All.Single(u => u.Email == Reviewer).DisplayName);
         using var reader = command.ExecuteReader();
         reader.Read();
         return string.Create(CultureInfo.InvariantCulture, $"keyboard loop ({loops} submits): {reader.GetInt64(0)} no-violation decisions recorded, {reader.GetInt64(1)} first answers held for double review");

@@ -48,7 +48,7 @@ internal static class ReviewerLoopDatabase
     public const string BenchReviewerDomain = "bench.local";
 
     /// <summary>Bump when the seeded content changes, so cached databases are rebuilt.</summary>
-    private const int SeedVersion = 3;
+    private const int SeedVersion = 4;
 
     /// <summary>The rate-limit parameters a decision requests (FlagsTriage:RateLimitParametersJson's default), as a SQL literal.</summary>
     private const string RateLimitJson = """'{"rpm":60,"tpm":40000}'""";
@@ -127,7 +127,8 @@ internal static class ReviewerLoopDatabase
         }
 
         var reviewers = await users.GetUsersInRoleAsync(Roles.Reviewer);
-        return reviewers.OrderBy(u => u.Email, StringComparer.Ordinal).Select(u => (u.Id, u.DisplayName)).ToList();
+        // Decisions, actions and audit events carry the user name (the email), as StaffUser does.
+        return reviewers.OrderBy(u => u.Email, StringComparer.Ordinal).Select(u => (u.Id, u.UserName!)).ToList();
     }
 
     private static void Check(IdentityResult result, string what)
@@ -292,7 +293,7 @@ internal static class ReviewerLoopDatabase
                        f.OrganizationId,
                        CASE d.Action WHEN 'RateLimit' THEN {RateLimitJson} END,
                        'Decision', CAST(d.Id AS TEXT), d.PolicyClause, d.Reason, d.DecidedByName, d.DecidedBy, d.DecidedAt, 0,
-                       'seed-decision-' || d.Id, 1, d.DecidedAt + 20000000, d.DecidedAt + 20000000, 'local registry', 1, 1
+                       'seed-decision-' || d.Id, 1, d.DecidedAt + 20000000, d.DecidedAt + 20000000, 'Applied to the local registry', 1, 1
                 FROM FlagDecision d JOIN Flag f ON f.Id = d.FlagId
                 WHERE d.Action <> 'None'
                 ORDER BY d.DecidedAt;
@@ -430,12 +431,12 @@ internal static class ReviewerLoopDatabase
                 Append(new AuditEvent
                 {
                     OccurredAt = new DateTimeOffset(a.At, TimeSpan.Zero),
-                    ActorId = a.Completed ? "system" : a.ById,
+                    ActorId = a.Completed ? "system:enforcement" : a.ById,
                     ActorName = a.Completed ? "Enforcement executor" : a.By,
                     Kind = a.Completed ? "enforcement.succeeded" : "enforcement.requested",
                     TargetType = "EnforcementAction",
                     TargetId = id,
-                    Summary = a.Completed ? $"{a.Kind} on {a.Target} succeeded" : $"Requested {a.Kind} on {a.Target}",
+                    Summary = a.Completed ? $"{a.Kind} on {a.Target} carried out (attempt 1): Applied to the local registry" : $"{a.Kind} on {a.Target} (Pending)",
                     PreviousHash = "",
                     Hash = "",
                 });
