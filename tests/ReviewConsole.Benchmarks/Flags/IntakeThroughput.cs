@@ -2,20 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Infrastructure.Api;
 using ReviewConsole.Infrastructure.Identity;
 using ReviewConsole.Testing;
+using static ReviewConsole.Benchmarks.BenchmarkHost;
 
 namespace ReviewConsole.Benchmarks.Flags;
 
@@ -35,13 +32,13 @@ namespace ReviewConsole.Benchmarks.Flags;
 /// <c>INSERT … SELECT</c> over a recursive counter and <c>ANALYZE</c>d.</item>
 /// </list>
 /// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- intake</c>
-/// (options: <c>--records N</c>, <c>--existing N</c>, <c>--skip-publish</c>).
+/// (options: <c>--records N</c>, <c>--existing N</c>, <c>--skip-publish</c>). Publishing, the certificate and
+/// the app's start are <see cref="BenchmarkHost"/>'s, shared with the reviewer-loop benchmark.
 /// </summary>
 public static class IntakeThroughput
 {
     private const int BatchSize = 1_000;
     private const int Clients = 2;
-    private const string CertificatePassword = "intake-benchmark";
 
     private static readonly string[] Categories =
     [
@@ -82,11 +79,7 @@ public static class IntakeThroughput
         Console.WriteLine($"Intake benchmark: {records:N0} records, batches of {BatchSize:N0}, {Clients} clients; then with {existing:N0} flags stored. Work folder {work}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeDescription()}; load average before: {LoadAverage()}");
 
-        var publish = Path.Combine(root, "artifacts", "intake-benchmark", "publish");
-        if (!skipPublish || !File.Exists(Path.Combine(publish, "ReviewConsole.dll")))
-        {
-            await RunProcessAsync("dotnet", ["publish", Path.Combine(root, "ReviewConsole.csproj"), "-c", "Release", "-o", publish, "--nologo", "-v", "q"], root);
-        }
+        var publish = await PublishAsync(root, "intake-benchmark", skipPublish);
 
         var payloads = Records(records, new Random(20_261_130), "timed");
         // One batch first, not timed, in both paths: JIT and EF's query compilation happen once per
@@ -127,12 +120,7 @@ public static class IntakeThroughput
         using var app = StartApp(publish, database, certificate.Path, baseAddress, log);
         try
         {
-            using var handler = new SocketsHttpHandler
-            {
-                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && c.Thumbprint == certificate.Thumbprint },
-                MaxConnectionsPerServer = Clients,
-            };
-            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            using var http = CreateClient(baseAddress, certificate.Thumbprint, Clients);
             await WaitHealthyAsync(http, app, log);
             var token = await IssueTokenAsync(database);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -173,8 +161,7 @@ public static class IntakeThroughput
         }
         finally
         {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
+            await StopAsync(app);
         }
     }
 
@@ -277,11 +264,7 @@ public static class IntakeThroughput
         var cache = Path.Combine(Path.GetTempPath(), $"reviewconsole-intake-bench-{existing}-{SchemaStamp()}.db");
         if (!File.Exists(cache))
         {
-            using (var template = new TestDatabase())
-            {
-                SqliteConnection.ClearAllPools();
-                File.Copy(template.FilePath, cache + ".tmp", overwrite: true);
-            }
+            CopyMigratedTemplate(cache + ".tmp");
 
             if (existing > 0)
             {
@@ -331,62 +314,6 @@ public static class IntakeThroughput
             ANALYZE;
             PRAGMA wal_checkpoint(TRUNCATE);
             """));
-    }
-
-    private static Process StartApp(string publish, string database, string certificate, Uri baseAddress, string log)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(publish, "ReviewConsole.dll"), "--urls", baseAddress.ToString()])
-        {
-            WorkingDirectory = publish,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
-        start.Environment["Seed__AdminPassword"] = "Benchmark-Admin-2026!";
-        start.Environment["Demo__Enabled"] = "false";
-        start.Environment["Kestrel__Certificates__Default__Path"] = certificate;
-        start.Environment["Kestrel__Certificates__Default__Password"] = CertificatePassword;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
-        var writer = new StreamWriter(log) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
-        process.Exited += (_, _) => { lock (writer) { writer.Dispose(); } };
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process app, string log)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            if (app.HasExited)
-            {
-                throw new InvalidOperationException($"The app exited with {app.ExitCode}; see {log}.");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"The app did not become healthy; see {log}.");
     }
 
     /// <summary>Issues a flags:write token with the service the Admin page uses, on the app's database.</summary>
@@ -451,74 +378,4 @@ public static class IntakeThroughput
         return records;
     }
 
-    private static (string Path, string Thumbprint) CreateCertificate(string folder)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var path = Path.Combine(folder, "loopback.pfx");
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, CertificatePassword));
-        return (path, certificate.Thumbprint);
-    }
-
-    private static async Task RunProcessAsync(string file, string[] arguments, string workingDirectory)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory }) ?? throw new InvalidOperationException($"Could not start {file}.");
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}.");
-        }
-    }
-
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.CommandTimeout = 0;
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>Seeded databases are cached per schema: the newest migration's name.</summary>
-    private static string SchemaStamp()
-    {
-        using var template = new TestDatabase();
-        using var db = template.CreateContext();
-        return db.Database.GetAppliedMigrations().Last();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ReviewConsole.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the repository.");
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string RuntimeDescription() => $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}";
 }
