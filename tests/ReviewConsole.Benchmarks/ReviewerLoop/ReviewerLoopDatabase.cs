@@ -48,7 +48,7 @@ internal static class ReviewerLoopDatabase
     public const string BenchReviewerDomain = "bench.local";
 
     /// <summary>Bump when the seeded content changes, so cached databases are rebuilt.</summary>
-    private const int SeedVersion = 4;
+    private const int SeedVersion = 5;
 
     /// <summary>The rate-limit parameters a decision requests (FlagsTriage:RateLimitParametersJson's default), as a SQL literal.</summary>
     private const string RateLimitJson = """'{"rpm":60,"tpm":40000}'""";
@@ -266,6 +266,11 @@ internal static class ReviewerLoopDatabase
                 SELECT d.Id, f.Id, f.TopCategory, f.ClassifierName, f.ClassifierVersion, f.TopScore,
                        CASE d.Verdict WHEN 'Violation' THEN 'TruePositive' ELSE 'FalsePositive' END, d.DecidedAt
                 FROM FlagDecision d JOIN Flag f ON f.Id = d.FlagId;
+
+                -- Label counters: as the app keeps them with every label.
+                INSERT INTO ClassifierLabelCount (ClassifierName, ClassifierVersion, Category, TruePositives, FalsePositives, FalseNegatives)
+                SELECT ClassifierName, ClassifierVersion, Category, sum(Outcome = 'TruePositive'), sum(Outcome = 'FalsePositive'), sum(Outcome = 'FalseNegative')
+                FROM DecisionLabel GROUP BY 1, 2, 3;
 
                 -- Exposure: the decider saw the flag a minute before deciding; the per-day counters from those rows.
                 INSERT INTO ReviewerExposure (ReviewerId, ReviewerName, FlagId, Category, ExposedAt)
