@@ -2931,6 +2931,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2952,6 +2955,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -3004,6 +3011,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -3034,6 +3045,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("bigint");

@@ -2933,6 +2933,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("datetimeoffset");
 
@@ -2954,6 +2957,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("bit");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
@@ -3006,6 +3013,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -3036,6 +3047,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("bigint");

@@ -2856,6 +2856,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
@@ -2877,6 +2880,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
@@ -2927,6 +2934,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2957,6 +2968,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("INTEGER");

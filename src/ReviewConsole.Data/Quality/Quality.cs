@@ -1,4 +1,5 @@
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.UseCases;
 
 namespace ReviewConsole.Data.Quality;
 
@@ -104,6 +105,13 @@ public class GoldenItem
 
     public string ExpectedClause { get; set; } = "";
 
+    /// <summary>For a use-case item: the decision it expects (the one the Lead promoted, unless overridden).</summary>
+    public UseCaseDecisionKind? ExpectedDecision { get; set; }
+
+    /// <summary>For a use-case item: the decision whose revision and starting state the item replays
+    /// (the reviewer sees the submission as it was when that decision was taken).</summary>
+    public long? SourceDecisionId { get; set; }
+
     public string Note { get; set; } = "";
 
     public bool IsActive { get; set; } = true;
@@ -139,6 +147,13 @@ public class GoldenAnswer
     public string Categories { get; set; } = "";
 
     public string Clause { get; set; } = "";
+
+    /// <summary>For a use-case item: the decision the reviewer gave.</summary>
+    public UseCaseDecisionKind? Decision { get; set; }
+
+    /// <summary>For a use-case item: the note, questions and conditions of the answer (JSON), so the
+    /// reviewer's page keeps showing the submission as their decision left it.</summary>
+    public string? AnswerJson { get; set; }
 
     public bool? VerdictCorrect { get; set; }
 
