@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
 using ReviewConsole.Data.Quality;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Quality;
@@ -42,9 +43,7 @@ public sealed partial class FlagDecisionService
                     }
 
                     await golden.ScoreAsync(db, attempt, Answer(request), user, ct);
-                    // The reviewer sees what an ordinary decision of this kind would say.
-                    var mimicked = request.Action is DecisionAction.None or DecisionAction.OpenIncident ? 0 : 1;
-                    return new DecisionOutcome(true, Summary(request, 1, mimicked, null), 1, mimicked);
+                    return await MimickedOutcomeAsync(db, flagId, request, ct);
                 },
                 cancellationToken);
         }
@@ -83,9 +82,47 @@ public sealed partial class FlagDecisionService
             return refused;
         }
 
-        return agreed
-            ? new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId)
-            : new DecisionOutcome(true, Summary(request, 1, 0, null), 1);
+        if (agreed)
+        {
+            return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+        }
+
+        // A disagreement waits for a Lead; the second reviewer still sees an ordinary confirmation.
+        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await MimickedOutcomeAsync(read, flagId, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// What an ordinary decision of this kind on the flag would have told the reviewer, for an answer
+    /// that takes no effect (a golden item, a second review that disagreed): one enforcement action for
+    /// an enforcing action, and for "open incident" the number of an incident that already holds this
+    /// content — the one its real decision opened (linked to the flag), else one linked to its cluster or
+    /// organization, else the latest incident raised by a reviewer. No incident is opened or linked, so
+    /// known-answer practice never reaches incident data, and the confirmation still names a real
+    /// incident the reviewer can open rather than a number that does not exist (or one a later real
+    /// incident would take).
+    /// </summary>
+    private static async Task<DecisionOutcome> MimickedOutcomeAsync(AppDbContext db, long flagId, DecideFlagRequest request, CancellationToken cancellationToken)
+    {
+        var actions = request.Action is DecisionAction.None or DecisionAction.OpenIncident ? 0 : 1;
+        var incidentId = request.Action == DecisionAction.OpenIncident ? await ExistingIncidentAsync(db, flagId, cancellationToken) : null;
+        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+    }
+
+    private static async Task<long?> ExistingIncidentAsync(AppDbContext db, long flagId, CancellationToken cancellationToken)
+    {
+        var flag = await db.Set<Flag>().AsNoTracking().Where(f => f.Id == flagId).Select(f => new { f.ClusterId, f.OrganizationId }).SingleAsync(cancellationToken);
+        var links = db.Set<IncidentLink>().AsNoTracking();
+        Task<long?> Linked(IncidentLinkType type, long targetId) => links
+            .Where(l => l.Type == type && l.TargetId == targetId)
+            .OrderByDescending(l => l.IncidentId)
+            .Select(l => (long?)l.IncidentId)
+            .FirstOrDefaultAsync(cancellationToken);
+        return await Linked(IncidentLinkType.Flag, flagId)
+            ?? (flag.ClusterId is { } clusterId ? await Linked(IncidentLinkType.Cluster, clusterId) : null)
+            ?? await Linked(IncidentLinkType.Organization, flag.OrganizationId)
+            ?? await db.Set<Incident>().AsNoTracking().Where(i => i.DetectionSource == DetectionSource.Reviewer)
+                .OrderByDescending(i => i.Id).Select(i => (long?)i.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>A Lead's final answer on a double review whose reviewers disagreed. It becomes the
