@@ -2820,6 +2820,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("bigint");
 
@@ -2860,6 +2863,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("integer");
 
                     b.Property<string>("PolicyVersions")
                         .IsRequired()
@@ -2921,6 +2927,22 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.HasIndex("State", "SampledAt");
 
                     b.ToTable("DoubleReview");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
@@ -3898,6 +3920,21 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

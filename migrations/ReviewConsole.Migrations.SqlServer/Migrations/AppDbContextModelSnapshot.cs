@@ -2822,6 +2822,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("bigint");
 
@@ -2862,6 +2865,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("int");
 
                     b.Property<string>("PolicyVersions")
                         .IsRequired()
@@ -2923,6 +2929,22 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.HasIndex("State", "SampledAt");
 
                     b.ToTable("DoubleReview");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
@@ -3900,6 +3922,21 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

@@ -2747,6 +2747,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("INTEGER");
 
@@ -2786,6 +2789,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PolicyVersions")
@@ -2848,6 +2854,22 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.HasIndex("State", "SampledAt");
 
                     b.ToTable("DoubleReview");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
@@ -3805,6 +3827,21 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

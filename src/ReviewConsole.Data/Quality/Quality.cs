@@ -77,6 +77,23 @@ public class DoubleReview
 
     /// <summary>The policy versions (<c>key@version</c>) in force when the first answer was given.</summary>
     public string PolicyVersions { get; set; } = "";
+
+    /// <summary>For a sampled cluster decision: the cluster. <see cref="FlagId"/> is then the
+    /// representative member the second reviewer answers on, and <see cref="DoubleReviewMember"/> rows
+    /// hold every confirmed member the decision will apply to.</summary>
+    public long? ClusterId { get; set; }
+
+    /// <summary>How many flags the review decides (1, or the held members of a cluster decision).</summary>
+    public int MemberCount { get; set; } = 1;
+}
+
+/// <summary>A flag held by a sampled cluster decision: it waits in <see cref="FlagStatus.InDoubleReview"/>
+/// and is decided (once) with the rest of the held members at agreement or adjudication.</summary>
+public class DoubleReviewMember
+{
+    public long DoubleReviewId { get; set; }
+
+    public long FlagId { get; set; }
 }
 
 public enum GoldenSourceKind

@@ -33,6 +33,18 @@ internal sealed class DoubleReviewConfiguration : IEntityTypeConfiguration<Doubl
     }
 }
 
+internal sealed class DoubleReviewMemberConfiguration : IEntityTypeConfiguration<DoubleReviewMember>
+{
+    public void Configure(EntityTypeBuilder<DoubleReviewMember> builder)
+    {
+        builder.HasKey(m => new { m.DoubleReviewId, m.FlagId });
+        builder.HasOne<DoubleReview>().WithMany().HasForeignKey(m => m.DoubleReviewId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Flag>().WithMany().HasForeignKey(m => m.FlagId).OnDelete(DeleteBehavior.Restrict);
+        // A flag is held by one review at most, as a single flag is (the DoubleReview.FlagId index).
+        builder.HasIndex(m => m.FlagId).IsUnique();
+    }
+}
+
 internal sealed class GoldenItemConfiguration : IEntityTypeConfiguration<GoldenItem>
 {
     public void Configure(EntityTypeBuilder<GoldenItem> builder)
