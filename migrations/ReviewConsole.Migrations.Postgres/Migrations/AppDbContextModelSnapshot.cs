@@ -2848,6 +2848,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("bigint");
 
@@ -2888,6 +2891,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("integer");
 
                     b.Property<string>("PolicyVersions")
                         .IsRequired()
@@ -2951,6 +2957,22 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.ToTable("DoubleReview");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
                 {
                     b.Property<long>("Id")
@@ -2958,6 +2980,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
@@ -2980,6 +3005,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -3032,6 +3061,10 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -3062,6 +3095,9 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("bigint");
@@ -3912,6 +3948,21 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

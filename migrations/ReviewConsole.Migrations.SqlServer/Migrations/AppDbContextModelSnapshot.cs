@@ -2850,6 +2850,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("bigint");
 
@@ -2890,6 +2893,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<long>("FlagId")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("int");
 
                     b.Property<string>("PolicyVersions")
                         .IsRequired()
@@ -2953,6 +2959,22 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                     b.ToTable("DoubleReview");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
                 {
                     b.Property<long>("Id")
@@ -2960,6 +2982,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("datetimeoffset");
@@ -2982,6 +3007,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("bit");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
@@ -3034,6 +3063,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -3064,6 +3097,9 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("bigint");
@@ -3914,6 +3950,21 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

@@ -2775,6 +2775,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FinalDecisionId")
                         .HasColumnType("INTEGER");
 
@@ -2814,6 +2817,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PolicyVersions")
@@ -2878,11 +2884,30 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                     b.ToTable("DoubleReview");
                 });
 
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.Property<long>("DoubleReviewId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DoubleReviewId", "FlagId");
+
+                    b.HasIndex("FlagId")
+                        .IsUnique();
+
+                    b.ToTable("DoubleReviewMember");
+                });
+
             modelBuilder.Entity("ReviewConsole.Data.Quality.GoldenAnswer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
@@ -2905,6 +2930,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.Property<bool?>("Correct")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
@@ -2955,6 +2984,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExpectedDecision")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExpectedVerdict")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2985,6 +3018,9 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceDecisionId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("SourceId")
                         .HasColumnType("INTEGER");
@@ -3819,6 +3855,21 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReview", b =>
                 {
+                    b.HasOne("ReviewConsole.Data.Flags.Flag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Quality.DoubleReviewMember", b =>
+                {
+                    b.HasOne("ReviewConsole.Data.Quality.DoubleReview", null)
+                        .WithMany()
+                        .HasForeignKey("DoubleReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ReviewConsole.Data.Flags.Flag", null)
                         .WithMany()
                         .HasForeignKey("FlagId")

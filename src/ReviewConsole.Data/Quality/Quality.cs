@@ -1,4 +1,5 @@
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.UseCases;
 
 namespace ReviewConsole.Data.Quality;
 
@@ -76,6 +77,23 @@ public class DoubleReview
 
     /// <summary>The policy versions (<c>key@version</c>) in force when the first answer was given.</summary>
     public string PolicyVersions { get; set; } = "";
+
+    /// <summary>For a sampled cluster decision: the cluster. <see cref="FlagId"/> is then the
+    /// representative member the second reviewer answers on, and <see cref="DoubleReviewMember"/> rows
+    /// hold every confirmed member the decision will apply to.</summary>
+    public long? ClusterId { get; set; }
+
+    /// <summary>How many flags the review decides (1, or the held members of a cluster decision).</summary>
+    public int MemberCount { get; set; } = 1;
+}
+
+/// <summary>A flag held by a sampled cluster decision: it waits in <see cref="FlagStatus.InDoubleReview"/>
+/// and is decided (once) with the rest of the held members at agreement or adjudication.</summary>
+public class DoubleReviewMember
+{
+    public long DoubleReviewId { get; set; }
+
+    public long FlagId { get; set; }
 }
 
 public enum GoldenSourceKind
@@ -103,6 +121,13 @@ public class GoldenItem
     public string ExpectedCategories { get; set; } = "";
 
     public string ExpectedClause { get; set; } = "";
+
+    /// <summary>For a use-case item: the decision it expects (the one the Lead promoted, unless overridden).</summary>
+    public UseCaseDecisionKind? ExpectedDecision { get; set; }
+
+    /// <summary>For a use-case item: the decision whose revision and starting state the item replays
+    /// (the reviewer sees the submission as it was when that decision was taken).</summary>
+    public long? SourceDecisionId { get; set; }
 
     public string Note { get; set; } = "";
 
@@ -139,6 +164,13 @@ public class GoldenAnswer
     public string Categories { get; set; } = "";
 
     public string Clause { get; set; } = "";
+
+    /// <summary>For a use-case item: the decision the reviewer gave.</summary>
+    public UseCaseDecisionKind? Decision { get; set; }
+
+    /// <summary>For a use-case item: the note, questions and conditions of the answer (JSON), so the
+    /// reviewer's page keeps showing the submission as their decision left it.</summary>
+    public string? AnswerJson { get; set; }
 
     public bool? VerdictCorrect { get; set; }
 

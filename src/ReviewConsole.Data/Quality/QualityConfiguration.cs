@@ -33,6 +33,18 @@ internal sealed class DoubleReviewConfiguration : IEntityTypeConfiguration<Doubl
     }
 }
 
+internal sealed class DoubleReviewMemberConfiguration : IEntityTypeConfiguration<DoubleReviewMember>
+{
+    public void Configure(EntityTypeBuilder<DoubleReviewMember> builder)
+    {
+        builder.HasKey(m => new { m.DoubleReviewId, m.FlagId });
+        builder.HasOne<DoubleReview>().WithMany().HasForeignKey(m => m.DoubleReviewId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Flag>().WithMany().HasForeignKey(m => m.FlagId).OnDelete(DeleteBehavior.Restrict);
+        // A flag is held by one review at most, as a single flag is (the DoubleReview.FlagId index).
+        builder.HasIndex(m => m.FlagId).IsUnique();
+    }
+}
+
 internal sealed class GoldenItemConfiguration : IEntityTypeConfiguration<GoldenItem>
 {
     public void Configure(EntityTypeBuilder<GoldenItem> builder)
@@ -41,6 +53,7 @@ internal sealed class GoldenItemConfiguration : IEntityTypeConfiguration<GoldenI
         builder.Property(g => g.ExpectedVerdict).HasConversion<string>().HasMaxLength(20);
         builder.Property(g => g.ExpectedCategories).HasMaxLength(1000);
         builder.Property(g => g.ExpectedClause).HasMaxLength(200);
+        builder.Property(g => g.ExpectedDecision).HasConversion<string>().HasMaxLength(30);
         builder.Property(g => g.Note).HasMaxLength(2000);
         builder.Property(g => g.PromotedBy).HasMaxLength(100);
         builder.Property(g => g.PromotedByName).HasMaxLength(256);
@@ -58,6 +71,7 @@ internal sealed class GoldenAnswerConfiguration : IEntityTypeConfiguration<Golde
         builder.Property(a => a.Verdict).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.Categories).HasMaxLength(1000);
         builder.Property(a => a.Clause).HasMaxLength(200);
+        builder.Property(a => a.Decision).HasConversion<string>().HasMaxLength(30);
         builder.HasOne<GoldenItem>().WithMany().HasForeignKey(a => a.GoldenItemId).OnDelete(DeleteBehavior.Cascade);
         // One attempt per reviewer and item: a reviewer never sees the same known answer twice.
         builder.HasIndex(a => new { a.GoldenItemId, a.ReviewerId }).IsUnique();

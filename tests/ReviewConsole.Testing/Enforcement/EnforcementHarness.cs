@@ -10,6 +10,7 @@ using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 
@@ -52,6 +53,8 @@ public sealed class EnforcementHarness : IDisposable
         collection.AddActors();
         collection.AddEnforcement(configuration);
         collection.AddAppeals(configuration);
+        // Use-case review serves golden submissions (off unless Quality:UseCaseGoldenShare is set).
+        collection.AddQuality(configuration);
         collection.AddUseCases(configuration);
         services = collection.BuildServiceProvider();
     }

@@ -72,7 +72,7 @@ public sealed class UseCaseReviewServiceTests : IAsyncLifetime, IDisposable
         var id = await host.SubmitAsync();
 
         // A second service instance with its own connections stands in for a second app node.
-        var otherNode = new UseCaseReviewService(new TestDbContextFactory(host.Database.Options), host.Enforcement, host.Dispatcher, host.Monitor, new ReviewConsole.Features.Audit.AuditLog(host.Clock), host.Clock, Microsoft.Extensions.Options.Options.Create(host.UseCasesOptions));
+        var otherNode = new UseCaseReviewService(new TestDbContextFactory(host.Database.Options), host.Enforcement, host.Dispatcher, host.Monitor, new ReviewConsole.Features.Audit.AuditLog(host.Clock), host.Clock, Microsoft.Extensions.Options.Options.Create(host.UseCasesOptions), host.Golden);
         for (var round = 0; round < 5; round++)
         {
             var results = await Task.WhenAll(

@@ -7,6 +7,7 @@ using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Actors;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Features.UseCases;
 using ReviewConsole.Infrastructure.Identity;
 using ReviewConsole.Testing;
@@ -29,7 +30,8 @@ public sealed class UseCaseTestHost : IAsyncLifetime, IDisposable
         Intake = new UseCaseIntakeService(Database.Factory, new ActorRegistry(Clock), audit, Clock, options);
         Dispatcher = new EnforcementDispatcher(Jobs, new EnforcementOutboxSignal(), Clock, NullLogger<EnforcementDispatcher>.Instance);
         Monitor = new UseCaseMonitorService(Database.Factory, Enforcement, Dispatcher, audit, Clock, options);
-        Review = new UseCaseReviewService(Database.Factory, Enforcement, Dispatcher, Monitor, audit, Clock, options);
+        Golden = new GoldenSetService(Database.Factory, audit, Clock, Sampler, Options.Create(QualityOptions));
+        Review = new UseCaseReviewService(Database.Factory, Enforcement, Dispatcher, Monitor, audit, Clock, options, Golden);
         Job = new CheckUseCasesJob(Monitor, NullLogger<CheckUseCasesJob>.Instance);
     }
 
@@ -38,6 +40,13 @@ public sealed class UseCaseTestHost : IAsyncLifetime, IDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
     public UseCasesOptions UseCasesOptions { get; } = new();
+
+    /// <summary>Golden use-case submissions are off unless a test sets a share.</summary>
+    public QualityOptions QualityOptions { get; } = new();
+
+    public SettableSampler Sampler { get; } = new();
+
+    public GoldenSetService Golden { get; }
 
     public EnforcementService Enforcement { get; }
 
@@ -117,4 +126,12 @@ public sealed class UseCaseTestHost : IAsyncLifetime, IDisposable
         await db.Set<ApiKey>().Where(k => ids.Contains(k.Id)).ExecuteUpdateAsync(s => s.SetProperty(k => k.TokensUsedThisMonth, tokensUsedEach));
         return ids;
     }
+}
+
+/// <summary>A sampler whose claim draws come from a seeded generator, or a fixed value when set.</summary>
+public sealed class SettableSampler() : QualitySampler(new Random(2026))
+{
+    public double? Fixed { get; set; }
+
+    public override double NextClaimDraw() => Fixed ?? base.NextClaimDraw();
 }

@@ -24,13 +24,16 @@ public static class BlindTriageView
         ArgumentNullException.ThrowIfNull(details);
         DateTimeOffset leaseUntil;
         DateTimeOffset slaDue;
+        var held = new HashSet<long> { flag.Id };
         if (flag.Status == FlagStatus.InDoubleReview)
         {
-            if (await DoubleReviewService.HeldSecondReviewAsync(db, viewer.Id, flag.Id, now, cancellationToken) is null)
+            if (await DoubleReviewService.HeldSecondReviewAsync(db, viewer.Id, flag.Id, now, cancellationToken) is not { } review)
             {
                 return details;
             }
 
+            // A held cluster decision: its other members show as the open flags they were.
+            held.UnionWith(await DoubleReviewService.MemberIdsAsync(db, review, cancellationToken));
             leaseUntil = flag.LeaseExpiresAt!.Value;
             slaDue = flag.SlaDueAt;
         }
@@ -59,8 +62,8 @@ public static class BlindTriageView
         };
         var cluster = details.Cluster is null ? null : details.Cluster with
         {
-            Members = details.Cluster.Members.Select(m => m.Id == flag.Id ? m with { Status = FlagStatus.New } : m).ToList(),
-            OpenMembers = details.Cluster.OpenMembers + (details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
+            Members = details.Cluster.Members.Select(m => held.Contains(m.Id) ? m with { Status = FlagStatus.New } : m).ToList(),
+            OpenMembers = details.Cluster.OpenMembers + (held.Count > 1 ? held.Count : details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
         };
         return details with
         {

@@ -27,7 +27,13 @@ public sealed record ReviewAnswer(Verdict Verdict, IReadOnlyCollection<string> C
 }
 
 /// <summary>A double review waiting for a Lead, with both answers (shown only once both are in).</summary>
-public sealed record AdjudicationItem(long Id, long FlagId, string FirstReviewerName, ReviewAnswer First, string FirstReason, string SecondReviewerName, ReviewAnswer Second, string SecondReason, DateTimeOffset SampledAt, DateTimeOffset SecondAt);
+public sealed record AdjudicationItem(long Id, long FlagId, string FirstReviewerName, ReviewAnswer First, string FirstReason, string SecondReviewerName, ReviewAnswer Second, string SecondReason, DateTimeOffset SampledAt, DateTimeOffset SecondAt)
+{
+    /// <summary>For a held cluster decision: the cluster (the adjudication decides <see cref="Members"/> flags).</summary>
+    public long? ClusterId { get; init; }
+
+    public int Members { get; init; } = 1;
+}
 
 /// <summary>
 /// Blind double review. After a first decision on a live flag, a sample (higher for severe
@@ -88,6 +94,83 @@ public sealed class DoubleReviewService(IDbContextFactory<AppDbContext> dbFactor
         // and may be the second reviewer.
         await audit.AppendAsync(db, user, new AuditEntry("flag.first-review", "Flag", Id(flag.Id), $"First review of flag {flag.Id} recorded; held for a blind second review"), cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The cluster twin of <see cref="HoldIfSampledAsync"/>, inside a cluster decision's transaction
+    /// before anything is written: a bulk decision is sampled like a single one (the rate of its
+    /// severest relevant category, drawn on its representative member). When sampled, every confirmed
+    /// member is held in <see cref="FlagStatus.InDoubleReview"/> and the answer waits in one
+    /// <see cref="DoubleReview"/>; the second reviewer answers blind on <paramref name="representativeId"/>
+    /// (a member the first reviewer opened), and agreement or a Lead's adjudication decides all held
+    /// members at once. Returns true when held (the caller then writes no decision, label or enforcement).
+    /// </summary>
+    public async Task<bool> HoldClusterIfSampledAsync(AppDbContext db, IReadOnlyList<Flag> flags, long representativeId, long clusterId, ReviewAnswer answer, string reason, StaffUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(user);
+        if (answer.Verdict == Verdict.Escalate || options.Value.DoubleReviewRate <= 0 && options.Value.SevereDoubleReviewRate <= 0)
+        {
+            return false;
+        }
+
+        var relevant = flags.SelectMany(f => PolicyVersionStamp.Relevant(f, answer.Categories)).Distinct(StringComparer.Ordinal).ToList();
+        var weights = await db.Set<PolicyCategory>().AsNoTracking().Where(c => relevant.Contains(c.Key)).Select(c => c.SeverityWeight).ToListAsync(cancellationToken);
+        var severity = weights.DefaultIfEmpty(0).Max();
+        var ids = flags.Select(f => f.Id).ToList();
+        if (!IsSampled(representativeId, severity)
+            || await db.Set<DoubleReview>().AnyAsync(r => ids.Contains(r.FlagId), cancellationToken)
+            || await db.Set<DoubleReviewMember>().AnyAsync(m => ids.Contains(m.FlagId), cancellationToken))
+        {
+            return false;
+        }
+
+        await db.Set<Flag>().Where(f => ids.Contains(f.Id))
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.Status, FlagStatus.InDoubleReview)
+                    .SetProperty(f => f.DecidedAt, (DateTimeOffset?)null)
+                    .SetProperty(f => f.LeaseOwner, (string?)null)
+                    .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null),
+                cancellationToken);
+        var review = new DoubleReview
+        {
+            FlagId = representativeId,
+            ClusterId = clusterId,
+            MemberCount = ids.Count,
+            State = DoubleReviewState.AwaitingSecond,
+            SampleRate = RateFor(severity),
+            SampledAt = now,
+            FirstReviewerId = user.Id,
+            FirstReviewerName = user.Name,
+            FirstVerdict = answer.Verdict,
+            FirstCategories = ReviewAnswer.Join(answer.Categories),
+            FirstAction = answer.Action,
+            FirstClause = answer.Clause.Trim(),
+            FirstReason = reason.Trim(),
+            PolicyVersions = await PolicyVersionStamp.ForAsync(db, relevant, cancellationToken),
+        };
+        db.Add(review);
+        await db.SaveChangesAsync(cancellationToken);
+        db.AddRange(ids.Select(id => new DoubleReviewMember { DoubleReviewId = review.Id, FlagId = id }));
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, user, new AuditEntry("flag.cluster-first-review", "FlagCluster", Id(clusterId), $"First review of {ids.Count} flag(s) of cluster {clusterId} recorded; held for a blind second review on flag {representativeId}"), cancellationToken);
+        return true;
+    }
+
+    /// <summary>The flags a review decides: its held cluster members, or its one flag.</summary>
+    public static async Task<List<long>> MemberIdsAsync(AppDbContext db, DoubleReview review, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(review);
+        if (review.ClusterId is null)
+        {
+            return [review.FlagId];
+        }
+
+        var reviewId = review.Id;
+        return await db.Set<DoubleReviewMember>().Where(m => m.DoubleReviewId == reviewId).OrderBy(m => m.FlagId).Select(m => m.FlagId).ToListAsync(cancellationToken);
     }
 
     /// <summary>The open second review <paramref name="userId"/> holds on the flag (claimed by them, not theirs to begin with).</summary>
@@ -179,7 +262,7 @@ public sealed class DoubleReviewService(IDbContextFactory<AppDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Set<DoubleReview>().AsNoTracking().Where(r => r.State == DoubleReviewState.AwaitingAdjudication).ToListAsync(cancellationToken);
         return rows.OrderBy(r => r.SecondAt)
-            .Select(r => new AdjudicationItem(r.Id, r.FlagId, r.FirstReviewerName, First(r), r.FirstReason, r.SecondReviewerName ?? "", Second(r)!, r.SecondReason, r.SampledAt, r.SecondAt!.Value))
+            .Select(r => new AdjudicationItem(r.Id, r.FlagId, r.FirstReviewerName, First(r), r.FirstReason, r.SecondReviewerName ?? "", Second(r)!, r.SecondReason, r.SampledAt, r.SecondAt!.Value) { ClusterId = r.ClusterId, Members = r.MemberCount })
             .ToList();
     }
 

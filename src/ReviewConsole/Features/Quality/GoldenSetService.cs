@@ -11,9 +11,22 @@ using ReviewConsole.Infrastructure.Identity;
 namespace ReviewConsole.Features.Quality;
 
 /// <summary>A Lead's promotion of a decided item to the golden set, with the answer it expects.</summary>
-public sealed record PromoteGoldenRequest(GoldenSourceKind Kind, long SourceId, Verdict ExpectedVerdict, IReadOnlyList<string> ExpectedCategories, string ExpectedClause, string Note);
+/// <remarks>For a use-case submission the verdict and categories do not apply: the item expects
+/// <paramref name="ExpectedDecision"/>, or (null) the decision the submission was given.</remarks>
+public sealed record PromoteGoldenRequest(GoldenSourceKind Kind, long SourceId, Verdict ExpectedVerdict, IReadOnlyList<string> ExpectedCategories, string ExpectedClause, string Note, UseCaseDecisionKind? ExpectedDecision = null);
 
-public sealed record GoldenItemSummary(long Id, GoldenSourceKind Kind, long SourceId, Verdict ExpectedVerdict, string ExpectedCategories, string ExpectedClause, string Note, bool IsActive, string PromotedByName, DateTimeOffset PromotedAt, int Answers, int Correct);
+public sealed record GoldenItemSummary(long Id, GoldenSourceKind Kind, long SourceId, Verdict ExpectedVerdict, string ExpectedCategories, string ExpectedClause, string Note, bool IsActive, string PromotedByName, DateTimeOffset PromotedAt, int Answers, int Correct)
+{
+    public UseCaseDecisionKind? ExpectedDecision { get; init; }
+}
+
+/// <summary>A use-case reviewer's answer to a golden submission, as the decision panel sent it.</summary>
+public sealed record UseCaseGoldenAnswer(UseCaseDecisionKind Decision, string Clause, string Reason, string Questions, string? ConditionsJson)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static UseCaseGoldenAnswer? FromJson(string? json) => string.IsNullOrEmpty(json) ? null : System.Text.Json.JsonSerializer.Deserialize<UseCaseGoldenAnswer>(json);
+}
 
 public sealed record GoldenOutcome(bool Succeeded, string Message, long? Id = null);
 
@@ -29,12 +42,12 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         ArgumentNullException.ThrowIfNull(lead);
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ExpectedVerdict == Verdict.Escalate)
+        if (request.Kind == GoldenSourceKind.Flag && request.ExpectedVerdict == Verdict.Escalate)
         {
             return new GoldenOutcome(false, "A golden item expects a violation or no violation, not an escalation.");
         }
 
-        if (request.ExpectedVerdict == Verdict.Violation && request.ExpectedCategories.Count == 0)
+        if (request.Kind == GoldenSourceKind.Flag && request.ExpectedVerdict == Verdict.Violation && request.ExpectedCategories.Count == 0)
         {
             return new GoldenOutcome(false, "A violation needs its expected categories.");
         }
@@ -77,9 +90,24 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
             PromotedByName = lead.Name,
             PromotedAt = clock.GetUtcNow(),
         };
+        if (request.Kind == GoldenSourceKind.UseCase)
+        {
+            // The item replays the submission as it stood before its latest decision, and expects that
+            // decision unless the Lead names another (an adjudication that overrules it).
+            var source = await db.Set<UseCaseDecision>().AsNoTracking().Where(d => d.SubmissionId == request.SourceId)
+                .OrderByDescending(d => d.Id).FirstAsync(ct);
+            var expected = request.ExpectedDecision ?? source.Kind;
+            item.SourceDecisionId = source.Id;
+            item.ExpectedDecision = expected;
+            item.ExpectedVerdict = VerdictOf(expected);
+            item.ExpectedCategories = "";
+            item.ExpectedClause = string.IsNullOrWhiteSpace(request.ExpectedClause) ? source.GuidelineClause : request.ExpectedClause.Trim();
+        }
+
         db.Add(item);
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(db, lead, new AuditEntry("golden.promoted", nameof(GoldenItem), Id(item.Id), $"Promoted {request.Kind} {request.SourceId} to the golden set expecting {request.ExpectedVerdict} {item.ExpectedCategories}".TrimEnd(), request.Note), ct);
+        var expects = item.ExpectedDecision is { } decision ? decision.ToString() : $"{request.ExpectedVerdict} {item.ExpectedCategories}".TrimEnd();
+        await audit.AppendAsync(db, lead, new AuditEntry("golden.promoted", nameof(GoldenItem), Id(item.Id), $"Promoted {request.Kind} {request.SourceId} to the golden set expecting {expects}", request.Note), ct);
         return new GoldenOutcome(true, $"Added to the golden set (item {item.Id}).", item.Id);
     }
 
@@ -94,7 +122,10 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
         return items.Select(g => new GoldenItemSummary(
             g.Id, g.Kind, g.SourceId, g.ExpectedVerdict, g.ExpectedCategories, g.ExpectedClause, g.Note, g.IsActive, g.PromotedByName, g.PromotedAt,
             answers.TryGetValue(g.Id, out var a) ? a.Answers : 0,
-            answers.TryGetValue(g.Id, out var c) ? c.Correct : 0)).ToList();
+            answers.TryGetValue(g.Id, out var c) ? c.Correct : 0)
+        {
+            ExpectedDecision = g.ExpectedDecision,
+        }).ToList();
     }
 
     /// <summary>The unanswered golden attempt <paramref name="userId"/> has open on the flag, if any.</summary>
@@ -113,7 +144,7 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
         var now = clock.GetUtcNow();
         var open = await db.Set<GoldenAnswer>().AsNoTracking()
             .Where(a => a.ReviewerId == user.Id && a.AnsweredAt == null && a.ExpiresAt > now)
-            .Join(db.Set<GoldenItem>(), a => a.GoldenItemId, g => g.Id, (a, g) => (long?)g.SourceId)
+            .Join(db.Set<GoldenItem>().Where(g => g.Kind == GoldenSourceKind.Flag), a => a.GoldenItemId, g => g.Id, (a, g) => (long?)g.SourceId)
             .FirstOrDefaultAsync(cancellationToken);
         if (open is { } openFlag && !skipped.Contains(openFlag))
         {
@@ -173,6 +204,118 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
         await audit.AppendAsync(db, user, new AuditEntry("golden.answered", nameof(GoldenItem), Id(item.Id), $"Answered golden item {item.Id}: {(attempt.Correct == true ? "correct" : "incorrect")}"), cancellationToken);
         return attempt.Correct == true;
     }
+
+    /// <summary>The latest golden attempt <paramref name="userId"/> has on the use-case submission
+    /// (open, expired or answered), with its item; null when the submission was never served to them as golden.</summary>
+    public static async Task<(GoldenAnswer Attempt, GoldenItem Item)?> UseCaseAttemptAsync(AppDbContext db, string userId, long submissionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var row = await db.Set<GoldenAnswer>()
+            .Where(a => a.ReviewerId == userId)
+            .Join(db.Set<GoldenItem>().Where(g => g.Kind == GoldenSourceKind.UseCase && g.SourceId == submissionId), a => a.GoldenItemId, g => g.Id, (a, g) => new { a, g })
+            .OrderByDescending(x => x.a.AssignedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.a, row.g);
+    }
+
+    /// <summary>The use-case twin of <see cref="ClaimAsync"/>: with probability
+    /// <see cref="QualityOptions.UseCaseGoldenShare"/>, reserves a golden submission for
+    /// <paramref name="user"/> (one they have not answered and did not decide) for
+    /// <paramref name="lease"/>, and returns its id. An open reservation is returned again.</summary>
+    public async Task<long?> ClaimUseCaseAsync(AppDbContext db, StaffUser user, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(user);
+        var now = clock.GetUtcNow();
+        var open = await db.Set<GoldenAnswer>().AsNoTracking()
+            .Where(a => a.ReviewerId == user.Id && a.AnsweredAt == null && a.ExpiresAt > now)
+            .Join(db.Set<GoldenItem>().Where(g => g.Kind == GoldenSourceKind.UseCase), a => a.GoldenItemId, g => g.Id, (a, g) => (long?)g.SourceId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (open is not null)
+        {
+            return open;
+        }
+
+        if (sampler.NextClaimDraw() >= options.Value.UseCaseGoldenShare)
+        {
+            return null;
+        }
+
+        var decidedByMe = db.Set<UseCaseDecision>().Where(d => d.DecidedBy == user.Id).Select(d => d.SubmissionId);
+        var candidates = await db.Set<GoldenItem>().AsNoTracking()
+            .Where(g => g.IsActive && g.Kind == GoldenSourceKind.UseCase && g.SourceDecisionId != null)
+            .Where(g => !db.Set<GoldenAnswer>().Any(a => a.GoldenItemId == g.Id && a.ReviewerId == user.Id && (a.AnsweredAt != null || a.ExpiresAt > now)))
+            .Where(g => !decidedByMe.Contains(g.SourceId))
+            // A submission back in the live queue is live work, not a known answer, until decided again.
+            .Where(g => db.Set<UseCaseSubmission>().Any(s => s.Id == g.SourceId && s.State != SubmissionState.Submitted && s.State != SubmissionState.ReReview))
+            .OrderBy(g => g.Id)
+            .Select(g => new { g.Id, g.SourceId })
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var pick = candidates[(int)(sampler.NextClaimDraw() * candidates.Count) % candidates.Count];
+        var until = now + lease;
+        var reopened = await db.Set<GoldenAnswer>()
+            .Where(a => a.GoldenItemId == pick.Id && a.ReviewerId == user.Id && a.AnsweredAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AssignedAt, now).SetProperty(a => a.ExpiresAt, until), cancellationToken);
+        if (reopened == 0)
+        {
+            db.Add(new GoldenAnswer { GoldenItemId = pick.Id, ReviewerId = user.Id, ReviewerName = user.Name, AssignedAt = now, ExpiresAt = until });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return pick.SourceId;
+    }
+
+    /// <summary>Moves the expiry of <paramref name="userId"/>'s open golden attempt on the submission
+    /// (renew: later; release: now). False when there is none.</summary>
+    public async Task<bool> SetUseCaseExpiryAsync(string userId, long submissionId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var rows = await db.Set<GoldenAnswer>()
+            .Where(a => a.ReviewerId == userId && a.AnsweredAt == null && a.ExpiresAt > now)
+            .Where(a => db.Set<GoldenItem>().Any(g => g.Id == a.GoldenItemId && g.Kind == GoldenSourceKind.UseCase && g.SourceId == submissionId))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiresAt, until), cancellationToken);
+        return rows > 0;
+    }
+
+    /// <summary>Scores a use-case answer to an open attempt (inside the caller's transaction): correct
+    /// when it is the expected decision; the verdict counts as right when it is of the same family
+    /// (an approval, a request for changes, a rejection). Nothing else is written.</summary>
+    public async Task<bool> ScoreUseCaseAsync(AppDbContext db, GoldenAnswer attempt, UseCaseGoldenAnswer answer, StaffUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(answer);
+        var item = await db.Set<GoldenItem>().AsNoTracking().SingleAsync(g => g.Id == attempt.GoldenItemId, cancellationToken);
+        var expected = item.ExpectedDecision ?? throw new InvalidOperationException($"Golden item {item.Id} has no expected decision.");
+        attempt.AnsweredAt = clock.GetUtcNow();
+        attempt.Decision = answer.Decision;
+        attempt.Verdict = VerdictOf(answer.Decision);
+        attempt.Clause = answer.Clause.Trim();
+        attempt.AnswerJson = answer.ToJson();
+        attempt.VerdictCorrect = Family(answer.Decision) == Family(expected);
+        attempt.CategoriesCorrect = null;
+        attempt.Correct = answer.Decision == expected;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(db, user, new AuditEntry("golden.answered", nameof(GoldenItem), Id(item.Id), $"Answered golden item {item.Id}: {(attempt.Correct == true ? "correct" : "incorrect")}"), cancellationToken);
+        return attempt.Correct == true;
+    }
+
+    private static int Family(UseCaseDecisionKind decision) => decision switch
+    {
+        UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions => 0,
+        UseCaseDecisionKind.RequestChanges => 1,
+        _ => 2,
+    };
+
+    /// <summary>The verdict a use-case decision stands for in the golden list: a rejection is a violation
+    /// of the guidelines, anything else is not.</summary>
+    public static Verdict VerdictOf(UseCaseDecisionKind decision) => decision == UseCaseDecisionKind.Reject ? Verdict.Violation : Verdict.NoViolation;
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

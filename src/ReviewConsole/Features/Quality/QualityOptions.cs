@@ -14,6 +14,10 @@ public sealed class QualityOptions
     [Range(0.0, 0.5)]
     public double GoldenShare { get; set; }
 
+    /// <summary>Share of a use-case reviewer's Next claims served as golden use-case submissions (0 = off).</summary>
+    [Range(0.0, 0.5)]
+    public double UseCaseGoldenShare { get; set; }
+
     /// <summary>Share of decided live flags sampled for a blind second review (0 = off).</summary>
     [Range(0.0, 1.0)]
     public double DoubleReviewRate { get; set; }

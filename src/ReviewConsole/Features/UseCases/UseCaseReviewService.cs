@@ -8,6 +8,7 @@ using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.UseCases;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Enforcement;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.UseCases;
@@ -18,14 +19,15 @@ namespace ReviewConsole.Features.UseCases;
 /// claim holder, only from the state the reviewer saw), the decision row, the enforcement outbox
 /// rows its conditions become, the notice to the developer, and the audit events.
 /// </summary>
-public sealed class UseCaseReviewService(
+public sealed partial class UseCaseReviewService(
     IDbContextFactory<AppDbContext> dbFactory,
     EnforcementService enforcement,
     EnforcementDispatcher dispatcher,
     UseCaseMonitorService monitor,
     AuditLog audit,
     TimeProvider clock,
-    IOptions<UseCasesOptions> options)
+    IOptions<UseCasesOptions> options,
+    GoldenSetService golden)
 {
     public static readonly LeaseColumns<UseCaseSubmission> Lease = new(s => s.LeaseOwner, s => s.LeaseExpiresAt, s => s.LeaseOwnerName);
 
@@ -131,6 +133,12 @@ public sealed class UseCaseReviewService(
         var open = UseCaseStateMachine.Open.ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
+        // Review quality: a configured share of claims is a golden submission, served like any other.
+        if (await db.InTransactionAsync(ct => golden.ClaimUseCaseAsync(db, reviewer, LeaseDuration, ct), cancellationToken) is { } goldenId)
+        {
+            return new ClaimResult(true, $"Claimed submission {goldenId}.", goldenId);
+        }
+
         // A few candidates per round: another reviewer may win any one of them between the read
         // and the conditional update, in which case the next candidate is tried.
         for (var round = 0; round < 5; round++)
@@ -165,7 +173,8 @@ public sealed class UseCaseReviewService(
         ArgumentNullException.ThrowIfNull(reviewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        if (await TryClaimAsync(db, submissionId, reviewer, now, cancellationToken))
+        if (await ReclaimGoldenAsync(db, submissionId, reviewer, now, cancellationToken)
+            || await TryClaimAsync(db, submissionId, reviewer, now, cancellationToken))
         {
             return new ClaimResult(true, $"You hold submission {submissionId} for {options.Value.LeaseMinutes} minutes.", submissionId);
         }
@@ -183,17 +192,24 @@ public sealed class UseCaseReviewService(
     {
         ArgumentNullException.ThrowIfNull(reviewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await LeaseClaims.TryRenewAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, clock.GetUtcNow(), LeaseDuration, cancellationToken);
+        var now = clock.GetUtcNow();
+        return await LeaseClaims.TryRenewAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, now, LeaseDuration, cancellationToken)
+            || await golden.SetUseCaseExpiryAsync(reviewer.Id, submissionId, now + LeaseDuration, cancellationToken);
     }
 
     public async Task<bool> ReleaseAsync(long submissionId, StaffUser reviewer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reviewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await LeaseClaims.TryReleaseAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, cancellationToken);
+        return await LeaseClaims.TryReleaseAsync(db.Set<UseCaseSubmission>().Where(s => s.Id == submissionId), Lease, reviewer.Id, cancellationToken)
+            || await golden.SetUseCaseExpiryAsync(reviewer.Id, submissionId, clock.GetUtcNow(), cancellationToken);
     }
 
-    public async Task<SubmissionDetails?> GetAsync(long submissionId, CancellationToken cancellationToken)
+    public Task<SubmissionDetails?> GetAsync(long submissionId, CancellationToken cancellationToken) => GetAsync(submissionId, null, cancellationToken);
+
+    /// <summary>The submission as <paramref name="viewer"/> sees it: a golden submission served to them
+    /// shows as the live item it replays (and, once answered, as their decision left it).</summary>
+    public async Task<SubmissionDetails?> GetAsync(long submissionId, StaffUser? viewer, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var s = await db.Set<UseCaseSubmission>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == submissionId, cancellationToken);
@@ -221,7 +237,7 @@ public sealed class UseCaseReviewService(
         var checklist = ChecklistScorer.Score(content, category.RiskLevel, category.RequiredSafeguards);
         var conditions = UseCaseConditions.FromJson(s.ConditionsJson);
         var drift = s.ApprovedAt is { } approvedAt ? await monitor.DriftAsync(db, s.ApplicationId, approvedAt, s.ApprovedMonthlyTokens, cancellationToken) : null;
-        return new SubmissionDetails(
+        var details = new SubmissionDetails(
             s.Id,
             s.Kind,
             s.State,
@@ -263,6 +279,7 @@ public sealed class UseCaseReviewService(
             s.ConcurrencyVersion,
             drift,
             Suggest(s, category, conditions));
+        return viewer is null ? details : await GoldenViewAsync(db, viewer, s, category, details, cancellationToken);
     }
 
     public async Task<DecisionResult> DecideAsync(DecideUseCaseRequest request, StaffUser reviewer, CancellationToken cancellationToken)
@@ -283,21 +300,21 @@ public sealed class UseCaseReviewService(
             return DecisionResult.Refused($"Submission {request.SubmissionId} does not exist.");
         }
 
+        if (await DecideGoldenAsync(db, s, request, reviewer, now, cancellationToken) is { } goldenResult)
+        {
+            return goldenResult;
+        }
+
         if (!UseCaseStateMachine.TryNext(s.State, UseCaseStateMachine.ToTransition(request.Kind), out var next))
         {
-            return DecisionResult.Refused($"A submission that is '{UseCaseStateMachine.Describe(s.State)}' cannot be decided ({request.Kind}).");
+            return CannotDecide(s.State, request.Kind);
         }
 
         var category = await db.Set<GuidelineCategory>().AsNoTracking().SingleAsync(c => c.Id == s.CategoryId, cancellationToken);
         var approving = request.Kind is UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions;
-        if (approving && category.RiskLevel == RiskLevel.Disallowed)
+        if (CategoryRefusal(request.Kind, category) is { } categoryRefusal)
         {
-            return DecisionResult.Refused($"'{category.Name}' is disallowed by the guidelines ({category.Clause}); it can only be rejected or sent back for changes.");
-        }
-
-        if (request.Kind == UseCaseDecisionKind.Approve && category.RiskLevel == RiskLevel.HighRisk)
-        {
-            return DecisionResult.Refused($"'{category.Name}' is high-risk: approve it with conditions (a tier, limits or a pilot cap).");
+            return categoryRefusal;
         }
 
         var revision = await db.Set<UseCaseRevision>().AsNoTracking()
@@ -339,7 +356,7 @@ public sealed class UseCaseReviewService(
                         .SetProperty(x => x.ConcurrencyVersion, x => x.ConcurrencyVersion + 1), ct);
                 if (changed != 1)
                 {
-                    return DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+                    return ClaimLost();
                 }
 
                 var decision = new UseCaseDecision
@@ -413,8 +430,29 @@ public sealed class UseCaseReviewService(
         }
 
         dispatcher.Enqueue(actions.Where(a => a.State == EnforcementState.Pending).Select(a => a.Id));
-        return DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
+        return Decided(next, conditions);
     }
+
+    private static DecisionResult CannotDecide(SubmissionState state, UseCaseDecisionKind kind) =>
+        DecisionResult.Refused($"A submission that is '{UseCaseStateMachine.Describe(state)}' cannot be decided ({kind}).");
+
+    private static DecisionResult? CategoryRefusal(UseCaseDecisionKind kind, GuidelineCategory category)
+    {
+        if ((kind is UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions) && category.RiskLevel == RiskLevel.Disallowed)
+        {
+            return DecisionResult.Refused($"'{category.Name}' is disallowed by the guidelines ({category.Clause}); it can only be rejected or sent back for changes.");
+        }
+
+        return kind == UseCaseDecisionKind.Approve && category.RiskLevel == RiskLevel.HighRisk
+            ? DecisionResult.Refused($"'{category.Name}' is high-risk: approve it with conditions (a tier, limits or a pilot cap).")
+            : null;
+    }
+
+    private static DecisionResult ClaimLost() =>
+        DecisionResult.Refused("Your claim expired or the submission changed since you opened it; claim it again and review the current revision.");
+
+    private static DecisionResult Decided(SubmissionState next, UseCaseConditions? conditions) =>
+        DecisionResult.Ok($"{UseCaseStateMachine.Describe(next)}: the developer is notified{(conditions is null ? "" : " and the limits are queued for enforcement")}.");
 
     /// <summary>The approved conditions as one SetLimits action on the application: every key it
     /// has gets the whole limit set, and keys created later start from it.</summary>

@@ -45,7 +45,7 @@ public sealed partial class UseCaseSubmissionPage
 
     private async Task LoadAsync()
     {
-        details = await Review.GetAsync(Id, cts.Token);
+        details = await Review.GetAsync(Id, me, cts.Token);
         loading = false;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Incidents;
 using ReviewConsole.Data.Quality;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Quality;
@@ -42,9 +43,7 @@ public sealed partial class FlagDecisionService
                     }
 
                     await golden.ScoreAsync(db, attempt, Answer(request), user, ct);
-                    // The reviewer sees what an ordinary decision of this kind would say.
-                    var mimicked = request.Action is DecisionAction.None or DecisionAction.OpenIncident ? 0 : 1;
-                    return new DecisionOutcome(true, Summary(request, 1, mimicked, null), 1, mimicked);
+                    return await MimickedOutcomeAsync(db, flagId, request, ct);
                 },
                 cancellationToken);
         }
@@ -71,7 +70,9 @@ public sealed partial class FlagDecisionService
                 {
                     var first = new StaffUser(review.FirstReviewerId, review.FirstReviewerName);
                     var firstRequest = new DecideFlagRequest(review.FirstVerdict, [.. ReviewAnswer.Split(review.FirstCategories).Order(StringComparer.Ordinal)], review.FirstAction, review.FirstClause, review.FirstReason);
-                    (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, firstRequest, first, user, now, review.PolicyVersions, ct);
+                    // A single flag keeps the versions its first answer was given under; a cluster's members
+                    // are stamped each with the categories relevant to them.
+                    (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, firstRequest, first, user, now, review.ClusterId is null ? review.PolicyVersions : null, ct);
                 }
 
                 return null;
@@ -83,9 +84,47 @@ public sealed partial class FlagDecisionService
             return refused;
         }
 
-        return agreed
-            ? new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId)
-            : new DecisionOutcome(true, Summary(request, 1, 0, null), 1);
+        if (agreed)
+        {
+            return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+        }
+
+        // A disagreement waits for a Lead; the second reviewer still sees an ordinary confirmation.
+        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await MimickedOutcomeAsync(read, flagId, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// What an ordinary decision of this kind on the flag would have told the reviewer, for an answer
+    /// that takes no effect (a golden item, a second review that disagreed): one enforcement action for
+    /// an enforcing action, and for "open incident" the number of an incident that already holds this
+    /// content — the one its real decision opened (linked to the flag), else one linked to its cluster or
+    /// organization, else the latest incident raised by a reviewer. No incident is opened or linked, so
+    /// known-answer practice never reaches incident data, and the confirmation still names a real
+    /// incident the reviewer can open rather than a number that does not exist (or one a later real
+    /// incident would take).
+    /// </summary>
+    private static async Task<DecisionOutcome> MimickedOutcomeAsync(AppDbContext db, long flagId, DecideFlagRequest request, CancellationToken cancellationToken)
+    {
+        var actions = request.Action is DecisionAction.None or DecisionAction.OpenIncident ? 0 : 1;
+        var incidentId = request.Action == DecisionAction.OpenIncident ? await ExistingIncidentAsync(db, flagId, cancellationToken) : null;
+        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+    }
+
+    private static async Task<long?> ExistingIncidentAsync(AppDbContext db, long flagId, CancellationToken cancellationToken)
+    {
+        var flag = await db.Set<Flag>().AsNoTracking().Where(f => f.Id == flagId).Select(f => new { f.ClusterId, f.OrganizationId }).SingleAsync(cancellationToken);
+        var links = db.Set<IncidentLink>().AsNoTracking();
+        Task<long?> Linked(IncidentLinkType type, long targetId) => links
+            .Where(l => l.Type == type && l.TargetId == targetId)
+            .OrderByDescending(l => l.IncidentId)
+            .Select(l => (long?)l.IncidentId)
+            .FirstOrDefaultAsync(cancellationToken);
+        return await Linked(IncidentLinkType.Flag, flagId)
+            ?? (flag.ClusterId is { } clusterId ? await Linked(IncidentLinkType.Cluster, clusterId) : null)
+            ?? await Linked(IncidentLinkType.Organization, flag.OrganizationId)
+            ?? await db.Set<Incident>().AsNoTracking().Where(i => i.DetectionSource == DetectionSource.Reviewer)
+                .OrderByDescending(i => i.Id).Select(i => (long?)i.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>A Lead's final answer on a double review whose reviewers disagreed. It becomes the
@@ -114,6 +153,7 @@ public sealed partial class FlagDecisionService
         var now = clock.GetUtcNow();
         int actions = 0;
         long? incidentId = null;
+        var members = 1;
         var refused = await db.InTransactionAsync<DecisionOutcome?>(
             async ct =>
             {
@@ -128,14 +168,13 @@ public sealed partial class FlagDecisionService
                     return new DecisionOutcome(false, "You reviewed this flag yourself; another Lead must adjudicate.");
                 }
 
+                members = Math.Max(1, review.MemberCount);
                 review.State = DoubleReviewState.Adjudicated;
                 review.AdjudicatedBy = lead.Id;
                 review.AdjudicatedByName = lead.Name;
                 review.AdjudicatedAt = now;
                 await db.SaveChangesAsync(ct);
-                var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == review.FlagId, ct);
-                var stamp = await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(flag, request.ConfirmedCategories), ct);
-                (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, request, lead, lead, now, stamp, ct);
+                (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, request, lead, lead, now, policyVersions: null, ct);
                 if (addToGolden)
                 {
                     var added = await golden.AddAsync(db, lead, new PromoteGoldenRequest(GoldenSourceKind.Flag, review.FlagId, request.Verdict, request.ConfirmedCategories, request.PolicyClause, $"Adjudicated double review {review.Id}"), ct);
@@ -154,41 +193,82 @@ public sealed partial class FlagDecisionService
             return refused;
         }
 
-        return new DecisionOutcome(true, "Adjudicated: " + Summary(request, 1, actions, incidentId) + (addToGolden ? " Added to the golden set." : ""), 1, actions, incidentId);
+        return new DecisionOutcome(true, "Adjudicated: " + Summary(request, members, actions, incidentId) + (addToGolden ? " Added to the golden set." : ""), members, actions, incidentId);
     }
 
-    /// <summary>Writes the one decision a double review ends in: the flag leaves
-    /// <see cref="FlagStatus.InDoubleReview"/>, and labels, audit and enforcement follow as for any decision.</summary>
-    private async Task<(int Actions, long? IncidentId)> FinalizeDoubleReviewAsync(AppDbContext db, DoubleReview review, DecideFlagRequest request, StaffUser decider, StaffUser actor, DateTimeOffset now, string policyVersions, CancellationToken cancellationToken)
+    /// <summary>Writes what a double review ends in: its flag (or every held member of a cluster
+    /// decision) leaves <see cref="FlagStatus.InDoubleReview"/> with one decision each, and counters,
+    /// strikes, audit, enforcement (once, per distinct target) and an incident follow as for any decision.
+    /// Of a cluster's members only those a reviewer opened are labelled, as in a direct cluster decision.</summary>
+    private async Task<(int Actions, long? IncidentId)> FinalizeDoubleReviewAsync(AppDbContext db, DoubleReview review, DecideFlagRequest request, StaffUser decider, StaffUser actor, DateTimeOffset now, string? policyVersions, CancellationToken cancellationToken)
     {
-        var rows = await db.Set<Flag>().Where(f => f.Id == review.FlagId && f.Status == FlagStatus.InDoubleReview)
+        var ids = await DoubleReviewService.MemberIdsAsync(db, review, cancellationToken);
+        var rows = await db.Set<Flag>().Where(f => ids.Contains(f.Id) && f.Status == FlagStatus.InDoubleReview)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(f => f.Status, FlagStatus.Decided)
                 .SetProperty(f => f.DecidedAt, now)
                 .SetProperty(f => f.LeaseOwner, (string?)null)
                 .SetProperty(f => f.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
-        if (rows != 1)
+        if (rows != ids.Count)
         {
-            throw new InvalidOperationException($"Flag {review.FlagId} is not in double review.");
+            throw new InvalidOperationException($"Double review {review.Id}: {ids.Count - rows} of its flag(s) are not in double review.");
         }
 
-        var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == review.FlagId, cancellationToken);
-        var decision = NewDecision(flag, request, decider, now, clusterId: null);
-        decision.PolicyVersions = policyVersions;
-        decision.DoubleReviewId = review.Id;
-        db.Add(decision);
+        var flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).Where(f => ids.Contains(f.Id)).OrderBy(f => f.Id).ToListAsync(cancellationToken);
+        var seen = new HashSet<long> { review.FlagId };
+        if (review.ClusterId is not null)
+        {
+            foreach (var who in new[] { review.FirstReviewerId, review.SecondReviewerId, review.AdjudicatedBy }.OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                seen.UnionWith(await SeenByAsync(db, new StaffUser(who, who), ids, cancellationToken));
+            }
+        }
+
+        var decisions = new List<FlagDecision>(flags.Count);
+        foreach (var flag in flags)
+        {
+            var decision = NewDecision(flag, request, decider, now, review.ClusterId);
+            decision.PolicyVersions = policyVersions ?? await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(flag, request.ConfirmedCategories), cancellationToken);
+            decision.DoubleReviewId = review.Id;
+            if (!seen.Contains(flag.Id))
+            {
+                decision.SeenByDecider = false;
+                decision.Labels = [];
+            }
+
+            decisions.Add(decision);
+        }
+
+        db.AddRange(decisions);
         await db.SaveChangesAsync(cancellationToken);
-        review.FinalDecisionId = decision.Id;
+        review.FinalDecisionId = decisions.Single(d => d.FlagId == review.FlagId).Id;
         await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, actor, new AuditEntry(
-            "flag.decided",
-            "Flag",
-            flag.Id.ToString(CultureInfo.InvariantCulture),
-            $"{request.Verdict} on flag {flag.Id}; action {request.Action} (double review {review.Id}, {review.State})",
-            request.Reason,
-            AfterJson: DecisionJson(decision)), cancellationToken);
-        var actions = await RequestEnforcementAsync(db, [flag], decision, request, decider, cancellationToken);
-        var incidentId = await OpenIncidentAsync(db, [flag], decision, request, decider, cancellationToken);
+        await UpdateCountersAsync(db, flags, request.Verdict, cancellationToken);
+        if (review.ClusterId is { } clusterId)
+        {
+            await audit.AppendAsync(db, actor, new AuditEntry(
+                "flag.cluster-decided",
+                "FlagCluster",
+                Id(clusterId),
+                $"{request.Verdict} on {flags.Count} flag(s) of cluster {clusterId} ({decisions.Count(d => d.SeenByDecider)} seen and labelled); action {request.Action} (double review {review.Id}, {review.State})",
+                request.Reason,
+                AfterJson: System.Text.Json.JsonSerializer.Serialize(new { flags = ids, decisions = decisions.Select(d => d.Id), request.Verdict, request.Action, request.ConfirmedCategories, request.PolicyClause })), cancellationToken);
+        }
+        else
+        {
+            await audit.AppendAsync(db, actor, new AuditEntry(
+                "flag.decided",
+                "Flag",
+                Id(review.FlagId),
+                $"{request.Verdict} on flag {review.FlagId}; action {request.Action} (double review {review.Id}, {review.State})",
+                request.Reason,
+                AfterJson: DecisionJson(decisions[0])), cancellationToken);
+        }
+
+        await strikes.RecordForDecisionsAsync(db, decisions, flags, decider, cancellationToken);
+        var actions = await RequestEnforcementAsync(db, flags, decisions[0], request, decider, cancellationToken);
+        var incidentId = await OpenIncidentAsync(db, flags, decisions[0], request, decider, cancellationToken, review.ClusterId);
         return (actions, incidentId);
     }
+
 }

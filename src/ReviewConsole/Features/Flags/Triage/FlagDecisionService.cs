@@ -222,6 +222,7 @@ public sealed partial class FlagDecisionService(
         int actions = default!;
         long? incidentId = default!;
         List<Flag> flags = default!;
+        var held = false;
         var refused = await db.InTransactionAsync<DecisionOutcome?>(
             async ct =>
             {
@@ -247,6 +248,17 @@ public sealed partial class FlagDecisionService(
 
                 var ids = flags.Select(f => f.Id).ToList();
                 var seen = await SeenByAsync(db, user, ids, ct);
+                // Review quality: a sampled cluster decision is held whole for a blind second review on a
+                // member the reviewer opened; agreement or a Lead's adjudication decides every held member.
+                var byPriority = flags.OrderByDescending(f => f.Priority).ThenByDescending(f => f.Id).ToList();
+                var representative = byPriority.FirstOrDefault(f => seen.Contains(f.Id)) ?? byPriority[0];
+                held = await doubleReview.HoldClusterIfSampledAsync(db, flags, representative.Id, clusterId, Answer(request), request.Reason, user, now, ct);
+                if (held)
+                {
+                    await FlagCounters.RecountOpenAsync(db, [clusterId], ct);
+                    return null;
+                }
+
                 await Transition(db.Set<Flag>().Where(f => ids.Contains(f.Id)), request.Verdict, now, ct);
                 var decisions = new List<FlagDecision>(flags.Count);
                 foreach (var f in flags)
@@ -285,8 +297,13 @@ public sealed partial class FlagDecisionService(
         }
 
         var skipped = confirmedIds.Count - flags.Count;
-        var message = Summary(request, flags.Count, actions, incidentId)
-            + (skipped > 0 ? $" {skipped} previewed flag(s) were taken or decided meanwhile and left out." : "");
+        var leftOut = skipped > 0 ? $" {skipped} previewed flag(s) were taken or decided meanwhile and left out." : "";
+        if (held)
+        {
+            return new DecisionOutcome(true, $"{Summary(request, flags.Count, 0, null).TrimEnd('.')}; held for a second review before it takes effect.{leftOut}", flags.Count);
+        }
+
+        var message = Summary(request, flags.Count, actions, incidentId) + leftOut;
         return new DecisionOutcome(true, message, flags.Count, actions, incidentId);
     }
 
