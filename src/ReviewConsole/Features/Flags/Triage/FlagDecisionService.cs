@@ -389,7 +389,7 @@ public sealed partial class FlagDecisionService(
         var (kind, targetType, targets, parameters) = request.Action switch
         {
             DecisionAction.Warn => (EnforcementKind.Warn, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), null),
-            DecisionAction.RateLimit => (EnforcementKind.SetRateLimit, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), options.Value.RateLimitParametersJson),
+            DecisionAction.RateLimit => (EnforcementKind.SetRateLimit, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), EnforcementContract.Write(EnforcementKind.SetRateLimit, options.Value.RateLimit.ToParameters())),
             DecisionAction.RevokeKey => (EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), null),
             DecisionAction.SuspendApp => (EnforcementKind.SuspendApplication, EnforcementTargetType.Application, flags.Select(f => f.ApplicationId), null),
             DecisionAction.SuspendOrg => (EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), (string?)null),
