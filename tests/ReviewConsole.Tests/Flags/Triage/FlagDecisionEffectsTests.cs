@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
 using ReviewConsole.Features.Enforcement;
@@ -42,6 +43,56 @@ public sealed class FlagDecisionEffectsTests : IDisposable
         var untouched = await db.Set<ApiKey>().AsNoTracking().SingleAsync(k => k.Id == other.ApiKeyId);
         Assert.Equal(((int?)null, (int?)null), (untouched.RateLimitRpm, untouched.RateLimitTpm));
         Assert.Equal(EnforcementState.Succeeded, (await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.SetRateLimit)).State);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Open law-enforcement referral LE-42; do not tip off.")]
+    public async Task RevokeDecision_Executed_SendsANoticeUnlessWithheldWithAReason(string? optOut)
+    {
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default);
+
+        var outcome = await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.RevokeKey, "CP-3.1", "Automated hate campaign.", optOut), default);
+        await node.DrainAsync(Drain);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        await using var db = fixture.Database.CreateContext();
+        Assert.Equal(ApiKeyStatus.Revoked, (await db.Set<ApiKey>().SingleAsync(k => k.Id == actor.ApiKeyId)).Status);
+        var notices = await db.Set<Notice>().CountAsync();
+        var sendNotices = await db.Set<EnforcementAction>().CountAsync(a => a.Kind == EnforcementKind.SendNotice);
+        var withheld = await db.Set<AuditEvent>().Where(e => e.Kind == FlagDecisionService.NoticeWithheldAuditKind).ToListAsync();
+        if (optOut is null)
+        {
+            Assert.Equal((1, 1), (notices, sendNotices));
+            Assert.Empty(withheld);
+        }
+        else
+        {
+            Assert.Equal((0, 0), (notices, sendNotices));
+            Assert.Equal(optOut, Assert.Single(withheld).Reason);
+            Assert.Equal(optOut, (await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.RevokeKey)).NoticeOptOutReason);
+        }
+    }
+
+    [Theory]
+    [InlineData(DecisionAction.RevokeKey, "   ", "Say why the organization is not notified")]
+    [InlineData(DecisionAction.RevokeKey, "secret", "Say why the organization is not notified")]
+    [InlineData(DecisionAction.OpenIncident, "Open law-enforcement referral.", "there is no notice to withhold")]
+    public async Task WithholdNotice_WithoutAUsableReason_IsRefusedAndNothingIsWritten(DecisionAction chosen, string optOut, string problem)
+    {
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default);
+
+        var outcome = await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], chosen, "CP-3.1", "Automated hate campaign.", optOut), default);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains(problem, outcome.Message, StringComparison.Ordinal);
+        await using var db = fixture.Database.CreateContext();
+        Assert.False(await db.Set<FlagDecision>().AnyAsync());
+        Assert.False(await db.Set<EnforcementAction>().AnyAsync());
     }
 
     [Theory]

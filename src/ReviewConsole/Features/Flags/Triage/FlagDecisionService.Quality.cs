@@ -70,7 +70,11 @@ public sealed partial class FlagDecisionService
                 if (agreed)
                 {
                     var first = new StaffUser(review.FirstReviewerId, review.FirstReviewerName);
-                    var firstRequest = new DecideFlagRequest(review.FirstVerdict, [.. ReviewAnswer.Split(review.FirstCategories).Order(StringComparer.Ordinal)], review.FirstAction, review.FirstClause, review.FirstReason);
+                    var firstRequest = new DecideFlagRequest(review.FirstVerdict, [.. ReviewAnswer.Split(review.FirstCategories).Order(StringComparer.Ordinal)], review.FirstAction, review.FirstClause, review.FirstReason)
+                    {
+                        // The confirming reviewer may withhold the notice (with a reason); the first answer's hold carried none.
+                        NoticeOptOutReason = DecideFlagRequest.SendsNotice(review.FirstAction) ? request.NoticeOptOutReason : null,
+                    };
                     (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, firstRequest, first, user, now, review.PolicyVersions, ct);
                 }
 
