@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data.Actors;
+using ReviewConsole.Data.Appeals;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Enforcement;
 using ReviewConsole.Data.Flags;
+using ReviewConsole.Features.Appeals;
 using ReviewConsole.Features.Enforcement;
 using ReviewConsole.Features.Flags.Triage;
 using ReviewConsole.Infrastructure.Identity;
@@ -93,6 +95,74 @@ public sealed class FlagDecisionEffectsTests : IDisposable
         await using var db = fixture.Database.CreateContext();
         Assert.False(await db.Set<FlagDecision>().AnyAsync());
         Assert.False(await db.Set<EnforcementAction>().AnyAsync());
+    }
+
+    [Fact]
+    public async Task Overturn_AfterTheDecisionRecordedItsStrike_RevokesItAndTheSweepAddsNothing()
+    {
+        var appeals = node.Get<AppealService>();
+        var other = await EnforcementHarness.CreateStaffAsync(fixture.Database, Roles.Lead);
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default);
+        Assert.True((await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.RevokeKey, "CP-3.1", "Threats."), default)).Succeeded);
+        await node.DrainAsync(Drain);
+        Assert.Equal(1, await PointsAsync(actor.OrganizationId));
+
+        var sanction = await SanctionAsync();
+        var appeal = await appeals.FileAsync(new FileAppealRequest(sanction.Id, "The key was stolen.", null), AppealSource.Staff, other, null, default);
+        Assert.True((await appeals.DecideAsync(appeal.Appeal!.Id, true, "Stolen key, confirmed.", other, default)).Succeeded);
+        var swept = await node.Get<StrikeService>().RecordFromDecisionsAsync(default);
+
+        Assert.Equal(0, swept);
+        Assert.Equal(0, await PointsAsync(actor.OrganizationId));
+        await using var db = fixture.Database.CreateContext();
+        Assert.NotNull((await db.Set<Strike>().SingleAsync()).RevokedAt);
+    }
+
+    [Fact]
+    public async Task Overturn_BeforeTheSweepRecordsAStragglersStrike_LeavesItRevoked()
+    {
+        // A violation stored without its strike (a decision from before strikes were written with
+        // it, or an import): the sweep is the only path that records it, after the overturn.
+        var appeals = node.Get<AppealService>();
+        var other = await EnforcementHarness.CreateStaffAsync(fixture.Database, Roles.Lead);
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor);
+        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default);
+        Assert.True((await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.RevokeKey, "CP-3.1", "Threats."), default)).Succeeded);
+        await node.DrainAsync(Drain);
+        await using (var db = fixture.Database.CreateContext())
+        {
+            await db.Set<SanctionProposal>().ExecuteDeleteAsync();
+            await db.Set<Strike>().ExecuteDeleteAsync();
+        }
+
+        var sanction = await SanctionAsync();
+        var appeal = await appeals.FileAsync(new FileAppealRequest(sanction.Id, "The key was stolen.", null), AppealSource.Staff, other, null, default);
+        Assert.True((await appeals.DecideAsync(appeal.Appeal!.Id, true, "Stolen key, confirmed.", other, default)).Succeeded);
+        var swept = await node.Get<StrikeService>().RecordFromDecisionsAsync(default);
+
+        Assert.Equal(1, swept);
+        Assert.Equal(0, await PointsAsync(actor.OrganizationId));
+        await using var check = fixture.Database.CreateContext();
+        var strike = await check.Set<Strike>().SingleAsync();
+        Assert.NotNull(strike.RevokedAt);
+        Assert.False(await check.Set<SanctionProposal>().AnyAsync());
+    }
+
+    private async Task<EnforcementAction> SanctionAsync()
+    {
+        await using var db = fixture.Database.CreateContext();
+        var sanction = await db.Set<EnforcementAction>().SingleAsync(a => a.Kind == EnforcementKind.RevokeKey);
+        Assert.Equal(EnforcementState.Succeeded, sanction.State);
+        return sanction;
+    }
+
+    private async Task<int> PointsAsync(long organizationId)
+    {
+        await using var db = fixture.Database.CreateContext();
+        return await StrikeService.ActivePointsAsync(db, organizationId, fixture.Clock.GetUtcNow(), default);
     }
 
     [Theory]

@@ -162,7 +162,8 @@ public sealed partial class FlagDecisionService
     }
 
     /// <summary>Writes the one decision a double review ends in: the flag leaves
-    /// <see cref="FlagStatus.InDoubleReview"/>, and labels, audit and enforcement follow as for any decision.</summary>
+    /// <see cref="FlagStatus.InDoubleReview"/>, and labels, audit, the strike and enforcement follow
+    /// in the same transaction, as for any decision.</summary>
     private async Task<(int Actions, long? IncidentId)> FinalizeDoubleReviewAsync(AppDbContext db, DoubleReview review, DecideFlagRequest request, StaffUser decider, StaffUser actor, DateTimeOffset now, string policyVersions, CancellationToken cancellationToken)
     {
         var rows = await db.Set<Flag>().Where(f => f.Id == review.FlagId && f.Status == FlagStatus.InDoubleReview)
@@ -191,6 +192,7 @@ public sealed partial class FlagDecisionService
             $"{request.Verdict} on flag {flag.Id}; action {request.Action} (double review {review.Id}, {review.State})",
             request.Reason,
             AfterJson: DecisionJson(decision)), cancellationToken);
+        await strikes.RecordForDecisionsAsync(db, [decision], [flag], decider, cancellationToken);
         var actions = await RequestEnforcementAsync(db, [flag], decision, request, decider, cancellationToken);
         var incidentId = await OpenIncidentAsync(db, [flag], decision, request, decider, cancellationToken);
         return (actions, incidentId);
