@@ -71,6 +71,52 @@ public sealed class DecisionEffectsTests : IAsyncLifetime, IDisposable
         Assert.Contains("Max output tokens per request: 800", notice.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApproveWithAllowedModels_RegistryAndPlatformHoldExactlyThose_LaterKeysInherit()
+    {
+        var keys = await AddKeysAsync("org_models", "app_models", 2);
+        var request = UseCaseTestHost.ValidRequest(org: "org_models", app: "app_models");
+        request.Models = ["rc-large", "rc-small", "rc-vision"];
+        var id = await SubmitAsync(request);
+        var conditions = UseCaseConditions.FromTier(QuotaTiers.All[1]) with { AllowedModels = ["rc-small", "RC-VISION"] };
+
+        var decided = await DecideAsync(id, UseCaseDecisionKind.ApproveWithConditions, conditions);
+        await node.DrainAsync(Drain);
+
+        Assert.True(decided.Succeeded, decided.Message);
+        Assert.All(await KeysAsync(keys), k => Assert.Equal("rc-small,rc-vision", k.AllowedModels));
+        var call = Assert.Single(platform.Applied, c => c.Kind == "SetLimits");
+        var sent = call.Parameters.GetProperty("limits").GetProperty("allowedModels").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Equal(["rc-small", "rc-vision"], sent);
+
+        await using var db = database.CreateContext();
+        var later = await new ActorRegistry(TimeProvider.System).EnsureAsync(db, new ActorRef("org_models", "app_models", "key_models_later"), default);
+        Assert.Equal("rc-small,rc-vision", (await db.Set<ApiKey>().SingleAsync(k => k.Id == later.ApiKeyId)).AllowedModels);
+        Assert.Contains("Models allowed: rc-small, rc-vision", (await db.Set<Notice>().SingleAsync()).Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("rc-ultra", "not requested: rc-ultra")]
+    [InlineData("", "not requested: (blank)")]
+    public async Task ApproveWithModelsNotRequested_IsRefusedAndNothingIsWritten(string model, string problem)
+    {
+        var keys = await AddKeysAsync("org_nomodel", "app_nomodel", 1);
+        var id = await SubmitAsync(UseCaseTestHost.ValidRequest(org: "org_nomodel", app: "app_nomodel"));
+
+        var decided = await DecideAsync(id, UseCaseDecisionKind.ApproveWithConditions, UseCaseConditions.FromTier(QuotaTiers.All[1]) with { AllowedModels = ["rc-large", model] });
+        var none = await DecideAsync(id, UseCaseDecisionKind.ApproveWithConditions, UseCaseConditions.FromTier(QuotaTiers.All[1]) with { AllowedModels = [] });
+        await node.DrainAsync(Drain);
+
+        Assert.False(decided.Succeeded);
+        Assert.Contains(problem, decided.Errors.For("conditions.allowedModels"), StringComparison.Ordinal);
+        Assert.False(none.Succeeded);
+        Assert.NotNull(none.Errors.For("conditions.allowedModels"));
+        Assert.Null((await KeysAsync(keys))[0].AllowedModels);
+        Assert.Equal(SubmissionState.Submitted, (await SubmissionAsync(id)).State);
+        await using var db = database.CreateContext();
+        Assert.False(await db.Set<EnforcementAction>().AnyAsync());
+    }
+
     [Theory]
     [InlineData(EnforcementKind.SetRateLimit)]
     [InlineData(EnforcementKind.SetQuota)]

@@ -90,6 +90,9 @@ public sealed class DoubleReviewTests : IDisposable
         Assert.Equal(FlagStatus.Decided, (await db.Set<Flag>().SingleAsync()).Status);
         Assert.Equal(EnforcementKind.RevokeKey, (await db.Set<EnforcementAction>().SingleAsync()).Kind);
         Assert.Equal(DoubleReviewState.Agreed, (await db.Set<DoubleReview>().SingleAsync()).State);
+        // The strike is written with the decision, not left to the sweeper's catch-up.
+        var strike = await db.Set<Strike>().SingleAsync();
+        Assert.Equal((EnforcementReason.Decision, decision.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (DateTimeOffset?)null), (strike.Reason, strike.ReasonId, strike.RevokedAt));
     }
 
     [Fact]
@@ -119,6 +122,7 @@ public sealed class DoubleReviewTests : IDisposable
         var decision = await check.Set<FlagDecision>().SingleAsync();
         Assert.Equal(("u-lead", DecisionAction.Warn), (decision.DecidedBy, decision.Action));
         Assert.Equal(EnforcementKind.Warn, (await check.Set<EnforcementAction>().SingleAsync()).Kind);
+        Assert.Equal(decision.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (await check.Set<Strike>().SingleAsync()).ReasonId);
         var golden = await check.Set<GoldenItem>().SingleAsync();
         Assert.Equal((flag, Verdict.Violation, "hate"), (golden.SourceId, golden.ExpectedVerdict, golden.ExpectedCategories));
     }

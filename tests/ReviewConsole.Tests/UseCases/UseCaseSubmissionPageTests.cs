@@ -73,6 +73,48 @@ public sealed class UseCaseSubmissionPageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Approve_WithOneRequestedModelUnticked_AllowsOnlyTheTickedModels()
+    {
+        var request = UseCaseTestHost.ValidRequest("medical-information");
+        request.Safeguards = ["content_filter", "reporting_channel", "human_in_the_loop"];
+        request.Models = ["rc-large", "rc-small"];
+        var id = await host.SubmitAsync(request);
+        SignIn(UseCaseTestHost.Uma, Roles.UseCaseReviewer);
+        var cut = RenderPage(id);
+        cut.WaitForElement("[data-testid=claim-button]").Click();
+        cut.WaitForElement("[data-testid=allowed-models]");
+
+        // The form starts from the models the submission asked for, all ticked.
+        Assert.True(cut.Find("input[data-testid=model-rc-large]").HasAttribute("checked"));
+        cut.Find("input[data-testid=model-rc-small]").Change(false);
+        cut.Find("[data-testid=decide]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("Approved with conditions", cut.Find("[data-testid=state]").TextContent.Trim()));
+        await using var db = host.Database.CreateContext();
+        var conditions = UseCaseConditions.FromJson((await db.Set<UseCaseSubmission>().SingleAsync(s => s.Id == id)).ConditionsJson);
+        Assert.Equal(["rc-large"], conditions!.AllowedModels);
+    }
+
+    [Fact]
+    public async Task Approve_WithEveryModelUnticked_ShowsTheErrorAndDecidesNothing()
+    {
+        var request = UseCaseTestHost.ValidRequest("medical-information");
+        request.Safeguards = ["content_filter", "reporting_channel", "human_in_the_loop"];
+        var id = await host.SubmitAsync(request);
+        SignIn(UseCaseTestHost.Uma, Roles.UseCaseReviewer);
+        var cut = RenderPage(id);
+        cut.WaitForElement("[data-testid=claim-button]").Click();
+        cut.WaitForElement("[data-testid=allowed-models]");
+
+        cut.Find("input[data-testid=model-rc-large]").Change(false);
+        cut.Find("[data-testid=decide]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("at least one model", cut.Find("[data-testid=allowed-models-error]").TextContent, StringComparison.Ordinal));
+        await using var db = host.Database.CreateContext();
+        Assert.Equal(SubmissionState.Submitted, (await db.Set<UseCaseSubmission>().SingleAsync(s => s.Id == id)).State);
+    }
+
+    [Fact]
     public async Task Render_Auditor_IsReadOnly()
     {
         var id = await host.SubmitAsync();

@@ -24,6 +24,7 @@ public static class AuditKinds
     public const string ClusterExcerptsRedacted = "cluster.excerpt-redacted";
     public const string DropFilesDeleted = "intake.drop-files-deleted";
     public const string IngestionPayloadViewed = "intake.payload-viewed";
+    public const string IngestionPayloadRevealed = "intake.payload-revealed";
     public const string UseCaseTextViewed = "usecase.text-viewed";
     public const string AppealTextViewed = "appeal.text-viewed";
 }

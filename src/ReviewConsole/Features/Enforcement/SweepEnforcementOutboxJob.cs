@@ -23,6 +23,12 @@ public sealed class SweepEnforcementOutboxJob(IDbContextFactory<AppDbContext> db
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var executed = await ExecuteDueAsync(cancellationToken);
+
+        // Every decision path (single, cluster, double review, adjudication) writes its strike in
+        // its own transaction. This catch-up is kept as an idempotent safety net for violations
+        // stored without one: decisions from before that change, seeded demo history, imports. It
+        // finds nothing in normal operation, never doubles a strike (one per decision), and records
+        // the strike of an already overturned violation revoked.
         await strikes.RecordFromDecisionsAsync(cancellationToken);
         return executed;
     }

@@ -15,6 +15,7 @@ public static class FlagsTriageFeature
         services.AddOptionsWithValidateOnStart<WellnessOptions>().Bind(configuration.GetSection(WellnessOptions.SectionName));
         services.AddSingleton<IValidateOptions<WellnessOptions>, WellnessOptionsValidator>();
         services.AddSingleton<WellnessService>();
+        services.AddSingleton<ContentSensitivity>();
         services.AddSingleton<FlagClaimService>();
         services.AddSingleton<FlagTriageService>();
         services.AddSingleton<FlagDecisionService>();

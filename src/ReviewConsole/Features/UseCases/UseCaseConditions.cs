@@ -37,6 +37,10 @@ public sealed record UseCaseConditions
 
     public int? MaxOutputTokens { get; init; }
 
+    /// <summary>The models the app's keys may call, picked from the models the submission asked for
+    /// (null = every model). Checked against the submission when the decision is taken.</summary>
+    public IReadOnlyList<string>? AllowedModels { get; init; }
+
     /// <summary>Staged access: the most distinct end users the app may serve during the pilot.</summary>
     public int? PilotEndUserCap { get; init; }
 
@@ -66,7 +70,56 @@ public sealed record UseCaseConditions
     public LimitSet ToLimits(QuotaTier tier)
     {
         ArgumentNullException.ThrowIfNull(tier);
-        return new LimitSet(MonthlyTokenQuota ?? tier.MonthlyTokens, Rpm ?? tier.Rpm, Tpm ?? tier.Tpm, MaxOutputTokens, null, PilotEndUserCap);
+        return new LimitSet(MonthlyTokenQuota ?? tier.MonthlyTokens, Rpm ?? tier.Rpm, Tpm ?? tier.Tpm, MaxOutputTokens, AllowedModels, PilotEndUserCap);
+    }
+
+    /// <summary>Checks <see cref="AllowedModels"/> against the models the submission requested (the
+    /// only model ids the reviewer saw justified), and returns them in the submission's spelling.</summary>
+    public static IReadOnlyList<string>? MatchModels(IReadOnlyList<string>? chosen, IReadOnlyList<string> requested, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (chosen is null)
+        {
+            return null;
+        }
+
+        var matched = new List<string>();
+        var unknown = new List<string>();
+        foreach (var name in chosen.Select(m => m?.Trim() ?? "").Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var known = requested.FirstOrDefault(r => string.Equals(r.Trim(), name, StringComparison.OrdinalIgnoreCase));
+            if (known is null || name.Length == 0)
+            {
+                unknown.Add(name.Length == 0 ? "(blank)" : name);
+            }
+            else if (known.Contains(',', StringComparison.Ordinal))
+            {
+                errors.Add("allowedModels", $"'{known}' is not a model id the platform can restrict to (it contains a comma).");
+            }
+            else
+            {
+                matched.Add(known.Trim());
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            errors.Add("allowedModels", $"Only models the submission requested can be allowed ({string.Join(", ", requested)}); not requested: {string.Join(", ", unknown)}.");
+        }
+        else if (matched.Count == 0 && errors.For("allowedModels") is null)
+        {
+            errors.Add("allowedModels", "Choose at least one model, or lift the model restriction.");
+        }
+
+        return matched;
+    }
+
+    /// <summary>The requested models a restriction can name (the registry keeps the list comma-separated).</summary>
+    public static IReadOnlyList<string> RestrictableModels(IReadOnlyList<string> requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        return requested.Select(m => m.Trim()).Where(m => m.Length > 0 && !m.Contains(',', StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     public static UseCaseConditions? FromJson(string? json) =>
@@ -105,6 +158,11 @@ public sealed record UseCaseConditions
             errors.Add("pilotEndUserCap", "The pilot end-user cap must be positive.");
         }
 
+        if (AllowedModels is { Count: 0 })
+        {
+            errors.Add("allowedModels", "Choose at least one model, or lift the model restriction.");
+        }
+
         if (ReReviewAt is { } at && at <= now)
         {
             errors.Add("reReviewAt", "The re-review date must be in the future.");
@@ -135,6 +193,11 @@ public sealed record UseCaseConditions
         if (MaxOutputTokens is { } max)
         {
             lines.Add($"Max output tokens per request: {max.ToString("N0", CultureInfo.InvariantCulture)}");
+        }
+
+        if (AllowedModels is { } models)
+        {
+            lines.Add($"Models allowed: {string.Join(", ", models)}");
         }
 
         if (PilotEndUserCap is { } cap)

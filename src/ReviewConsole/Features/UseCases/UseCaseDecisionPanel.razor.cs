@@ -42,6 +42,9 @@ public sealed partial class UseCaseDecisionPanel
         _ => "Note to the developer (optional)",
     };
 
+    /// <summary>The models the submission asked for: the only ones an approval can allow.</summary>
+    private IReadOnlyList<string> RequestedModels => UseCaseConditions.RestrictableModels(Details.Content.Models);
+
     private string MissingHint => Details.Checklist.Missing.Count == 0
         ? "The checklist is complete."
         : "Missing: " + string.Join(", ", Details.Checklist.Missing.Select(m => m.Name));
@@ -99,6 +102,24 @@ public sealed partial class UseCaseDecisionPanel
             form.Tpm = tier.Tpm;
             form.PilotEndUserCap = tier.PilotEndUserCap;
             form.StagedAccess = form.StagedAccess || tier.Rank == 0;
+        }
+    }
+
+    private void RestrictModelsChanged(bool on)
+    {
+        form.RestrictModels = on;
+        if (on && form.Models.Count == 0)
+        {
+            form.Models.UnionWith(RequestedModels);
+        }
+    }
+
+    private void ToggleModel(string model, bool on)
+    {
+        form.Models.Remove(model);
+        if (on)
+        {
+            form.Models.Add(model);
         }
     }
 
@@ -161,18 +182,28 @@ public sealed partial class UseCaseDecisionPanel
 
         public bool StagedAccess { get; set; }
 
-        public static DecisionForm From(UseCaseConditions c, string clause) => new()
+        public bool RestrictModels { get; set; }
+
+        public HashSet<string> Models { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public static DecisionForm From(UseCaseConditions c, string clause)
         {
-            Clause = clause,
-            Tier = c.Tier,
-            MonthlyTokenQuota = c.MonthlyTokenQuota,
-            Rpm = c.Rpm,
-            Tpm = c.Tpm,
-            MaxOutputTokens = c.MaxOutputTokens,
-            PilotEndUserCap = c.PilotEndUserCap,
-            ReReviewOn = c.ReReviewAt?.UtcDateTime.Date,
-            StagedAccess = c.StagedAccess,
-        };
+            var form = new DecisionForm
+            {
+                Clause = clause,
+                Tier = c.Tier,
+                MonthlyTokenQuota = c.MonthlyTokenQuota,
+                Rpm = c.Rpm,
+                Tpm = c.Tpm,
+                MaxOutputTokens = c.MaxOutputTokens,
+                PilotEndUserCap = c.PilotEndUserCap,
+                ReReviewOn = c.ReReviewAt?.UtcDateTime.Date,
+                StagedAccess = c.StagedAccess,
+                RestrictModels = c.AllowedModels is not null,
+            };
+            form.Models.UnionWith(c.AllowedModels ?? []);
+            return form;
+        }
 
         public UseCaseConditions ToConditions() => new()
         {
@@ -184,6 +215,7 @@ public sealed partial class UseCaseDecisionPanel
             PilotEndUserCap = PilotEndUserCap,
             ReReviewAt = ReReviewOn is { } day ? new DateTimeOffset(DateTime.SpecifyKind(day.Date, DateTimeKind.Utc)).AddHours(9) : null,
             StagedAccess = StagedAccess,
+            AllowedModels = RestrictModels ? [.. Models.Order(StringComparer.Ordinal)] : null,
         };
     }
 }

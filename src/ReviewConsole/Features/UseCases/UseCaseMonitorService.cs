@@ -199,7 +199,7 @@ public sealed class UseCaseMonitorService(
         {
             var pilot = QuotaTiers.All[0];
             var conditions = UseCaseConditions.FromJson(s.ConditionsJson);
-            var limits = new LimitSet(pilot.MonthlyTokens, pilot.Rpm, pilot.Tpm, conditions?.MaxOutputTokens, null, pilot.PilotEndUserCap);
+            var limits = new LimitSet(pilot.MonthlyTokens, pilot.Rpm, pilot.Tpm, conditions?.MaxOutputTokens, conditions?.AllowedModels, pilot.PilotEndUserCap);
             var requested = await enforcement.RequestAsync(db, EnforcementRequest.With(
                 EnforcementKind.SetLimits,
                 EnforcementTargetType.Application,

@@ -153,7 +153,7 @@ public sealed partial class UseCaseReviewService
             ReReviewAt = conditions?.ReReviewAt,
             ConcurrencyVersion = s.ConcurrencyVersion + (answer is null ? 0 : 1),
             Drift = approvedAt is { } at ? await monitor.DriftAsync(db, s.ApplicationId, at, approvedTokens, cancellationToken) : null,
-            SuggestedConditions = Suggest(new UseCaseSubmission(), category, conditions),
+            SuggestedConditions = Suggest(new UseCaseSubmission(), category, conditions, content.Models),
         };
     }
 

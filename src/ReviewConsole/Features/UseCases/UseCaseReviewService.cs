@@ -278,7 +278,7 @@ public sealed partial class UseCaseReviewService(
             s.ReReviewAt,
             s.ConcurrencyVersion,
             drift,
-            Suggest(s, category, conditions));
+            Suggest(s, category, conditions, content.Models));
         return viewer is null ? details : await GoldenViewAsync(db, viewer, s, category, details, cancellationToken);
     }
 
@@ -322,6 +322,20 @@ public sealed partial class UseCaseReviewService(
         var content = UseCaseContent.FromJson(revision.ContentJson);
         var checklist = ChecklistScorer.Score(content, category.RiskLevel, category.RequiredSafeguards);
         var conditions = request.Kind == UseCaseDecisionKind.ApproveWithConditions ? request.Conditions : null;
+        if (conditions?.AllowedModels is not null)
+        {
+            var modelErrors = new ValidationErrors();
+            var models = UseCaseConditions.MatchModels(conditions.AllowedModels, content.Models, modelErrors);
+            if (!modelErrors.IsEmpty)
+            {
+                var fieldErrors = new ValidationErrors();
+                fieldErrors.Add("conditions.allowedModels", modelErrors.For("allowedModels")!);
+                return new DecisionResult(false, "The decision is incomplete: " + fieldErrors, fieldErrors);
+            }
+
+            conditions = conditions with { AllowedModels = models };
+        }
+
         var tier = conditions is null ? null : QuotaTiers.Find(conditions.Tier);
         long? approvedTokens = request.Kind switch
         {
@@ -507,12 +521,12 @@ public sealed partial class UseCaseReviewService(
     }
 
     /// <summary>What the conditions form starts from: a proposed next tier, the conditions in force,
-    /// or a pilot for high-risk categories.</summary>
-    private static UseCaseConditions Suggest(UseCaseSubmission s, GuidelineCategory category, UseCaseConditions? current)
+    /// or a pilot for high-risk categories, allowing only the models the submission asked for.</summary>
+    private static UseCaseConditions Suggest(UseCaseSubmission s, GuidelineCategory category, UseCaseConditions? current, IReadOnlyList<string> requestedModels)
     {
         if (QuotaTiers.Find(s.ProposedTier) is { } proposed)
         {
-            return UseCaseConditions.FromTier(proposed) with { MaxOutputTokens = current?.MaxOutputTokens, StagedAccess = true };
+            return UseCaseConditions.FromTier(proposed) with { MaxOutputTokens = current?.MaxOutputTokens, AllowedModels = current?.AllowedModels, StagedAccess = true };
         }
 
         if (current is not null)
@@ -524,6 +538,7 @@ public sealed partial class UseCaseReviewService(
         return UseCaseConditions.FromTier(tier) with
         {
             MaxOutputTokens = category.RequiredSafeguards.HasFlag(Safeguards.OutputLengthLimit) ? 2_000 : null,
+            AllowedModels = UseCaseConditions.RestrictableModels(requestedModels) is { Count: > 0 } models ? models : null,
         };
     }
 

@@ -159,5 +159,41 @@ public sealed class FlagTriagePageTests : IDisposable
         Assert.Contains("queue is clear", cut.Find("[data-testid=triage-message]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WithholdNotice_WithoutAReason_IsRefusedThenWithOneIsRequestedAndAudited()
+    {
+        await using var ctx = NewContext();
+        await fixture.PolicyAsync("hate", clause: "HATE-2");
+        var actor = await fixture.ActorAsync();
+        var flag = await fixture.FlagAsync(actor, scores: [("hate", 0.9, true)]);
+        var cut = ctx.Render<FlagTriagePage>(p => p.Add(c => c.Id, flag));
+        cut.WaitForElement("[data-testid=claim]");
+        await cut.InvokeAsync(() => cut.Instance.OnShortcut("c"));
+        cut.WaitForElement("[data-testid=decision-form]");
+        Assert.Empty(cut.FindAll("[data-testid=notice-opt-out]"));
+        await cut.InvokeAsync(() => cut.Instance.OnShortcut("v"));
+        await cut.InvokeAsync(() => cut.Instance.OnShortcut("a"));
+        cut.Find("[data-testid=decision-form] textarea").Input("Slur aimed at a protected group.");
+
+        cut.Find("input[data-testid=withhold-notice]").Change(true);
+        await cut.InvokeAsync(() => cut.Instance.OnShortcut("Ctrl+Enter"));
+
+        cut.WaitForAssertion(() => Assert.Contains("Say why the organization is not notified", cut.Find("[data-testid=validation]").TextContent, StringComparison.Ordinal));
+        await using (var before = fixture.Database.CreateContext())
+        {
+            Assert.False(await before.Set<FlagDecision>().AnyAsync());
+        }
+
+        cut.Find("[data-testid=notice-opt-out] textarea").Input("Open law-enforcement referral LE-42; do not tip off.");
+        await cut.InvokeAsync(() => cut.Instance.OnShortcut("Ctrl+Enter"));
+
+        cut.WaitForElement("[data-testid=triage-message]");
+        await using var db = fixture.Database.CreateContext();
+        var action = await db.Set<ReviewConsole.Data.Enforcement.EnforcementAction>().SingleAsync();
+        Assert.Equal((ReviewConsole.Data.Enforcement.EnforcementKind.Warn, "Open law-enforcement referral LE-42; do not tip off."), (action.Kind, action.NoticeOptOutReason));
+        var withheld = await db.Set<AuditEvent>().SingleAsync(e => e.Kind == FlagDecisionService.NoticeWithheldAuditKind);
+        Assert.Equal((alice.Id, flag.ToString(System.Globalization.CultureInfo.InvariantCulture), "Open law-enforcement referral LE-42; do not tip off."), (withheld.ActorId, withheld.TargetId, withheld.Reason));
+    }
+
     public void Dispose() => fixture.Dispose();
 }

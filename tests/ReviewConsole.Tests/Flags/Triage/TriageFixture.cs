@@ -20,21 +20,21 @@ namespace ReviewConsole.Tests.Flags.Triage;
 /// and helpers that insert flags directly (ingestion is another feature).</summary>
 public sealed class TriageFixture : IDisposable
 {
-    public TriageFixture(WellnessOptions? wellnessOptions = null, QualityOptions? qualityOptions = null, QualitySampler? sampler = null)
+    public TriageFixture(WellnessOptions? wellnessOptions = null, QualityOptions? qualityOptions = null, QualitySampler? sampler = null, FlagsTriageOptions? triageOptions = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         var audit = new AuditLog(Clock);
-        var triageOptions = Options.Create(new FlagsTriageOptions());
+        var triage = Options.Create(triageOptions ?? new FlagsTriageOptions());
         Wellness = new WellnessService(Database.Factory, audit, Clock, Options.Create(wellnessOptions ?? new WellnessOptions()));
         var quality = Options.Create(qualityOptions ?? new QualityOptions());
         DoubleReview = new DoubleReviewService(Database.Factory, audit, Clock, quality);
         Golden = new GoldenSetService(Database.Factory, audit, Clock, sampler ?? new QualitySampler(new Random(7)), quality);
-        Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triageOptions, new QualityClaimService(Database.Factory, DoubleReview, Golden, Wellness, audit, Clock));
-        Triage = new FlagTriageService(Database.Factory, Wellness, Clock, triageOptions);
+        Claims = new FlagClaimService(Database.Factory, audit, Wellness, Clock, triage, new QualityClaimService(Database.Factory, DoubleReview, Golden, Wellness, audit, Clock));
+        Triage = new FlagTriageService(Database.Factory, Wellness, Clock, triage);
         var enforcement = new EnforcementService(audit, Clock, Options.Create(new EnforcementOptions()));
         var strikes = new StrikeService(Database.Factory, enforcement, audit, Clock, Options.Create(new EnforcementOptions()), NullLogger<StrikeService>.Instance);
-        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triageOptions, DoubleReview, Golden);
-        Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triageOptions);
+        Decisions = new FlagDecisionService(Database.Factory, Claims, enforcement, strikes, new IncidentService(Database.Factory, audit, enforcement, Clock), Wellness, audit, Clock, triage, DoubleReview, Golden);
+        Queue = new FlagQueueService(Database.Factory, Triage, audit, Clock, triage);
     }
 
     public TestDatabase Database { get; } = new();

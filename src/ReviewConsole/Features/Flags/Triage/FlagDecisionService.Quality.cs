@@ -69,9 +69,11 @@ public sealed partial class FlagDecisionService
                 if (agreed)
                 {
                     var first = new StaffUser(review.FirstReviewerId, review.FirstReviewerName);
-                    var firstRequest = new DecideFlagRequest(review.FirstVerdict, [.. ReviewAnswer.Split(review.FirstCategories).Order(StringComparer.Ordinal)], review.FirstAction, review.FirstClause, review.FirstReason);
-                    // A single flag keeps the versions its first answer was given under; a cluster's members
-                    // are stamped each with the categories relevant to them.
+                    var firstRequest = new DecideFlagRequest(review.FirstVerdict, [.. ReviewAnswer.Split(review.FirstCategories).Order(StringComparer.Ordinal)], review.FirstAction, review.FirstClause, review.FirstReason)
+                    {
+                        // The confirming reviewer may withhold the notice (with a reason); the first answer's hold carried none.
+                        NoticeOptOutReason = DecideFlagRequest.SendsNotice(review.FirstAction) ? request.NoticeOptOutReason : null,
+                    };
                     (actions, incidentId) = await FinalizeDoubleReviewAsync(db, review, firstRequest, first, user, now, review.ClusterId is null ? review.PolicyVersions : null, ct);
                 }
 

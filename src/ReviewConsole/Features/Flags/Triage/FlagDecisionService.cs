@@ -22,7 +22,13 @@ public sealed record DecideFlagRequest(
     IReadOnlyList<string> ConfirmedCategories,
     DecisionAction Action,
     string PolicyClause,
-    string Reason);
+    string Reason,
+    string? NoticeOptOutReason = null)
+{
+    /// <summary>Actions that reach the organization as a notice (unless the decider opts out with a reason).</summary>
+    public static bool SendsNotice(DecisionAction action) =>
+        action is DecisionAction.Warn or DecisionAction.RateLimit or DecisionAction.RevokeKey or DecisionAction.SuspendApp or DecisionAction.SuspendOrg;
+}
 
 public sealed record DecisionOutcome(bool Succeeded, string Message, int FlagsDecided = 0, int EnforcementActions = 0, long? IncidentId = null);
 
@@ -54,6 +60,9 @@ public sealed partial class FlagDecisionService(
     DoubleReviewService doubleReview,
     GoldenSetService golden)
 {
+    /// <summary>Audited when a flag decision's sanction goes out without a notice (the reason is the decider's).</summary>
+    public const string NoticeWithheldAuditKind = "flag.notice-withheld";
+
     public static string? Validate(DecideFlagRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -65,6 +74,24 @@ public sealed partial class FlagDecisionService(
         if (request.Reason.Length > 4000)
         {
             return "The reason is longer than 4000 characters.";
+        }
+
+        if (request.NoticeOptOutReason is { } optOut)
+        {
+            if (request.Verdict != Verdict.Violation || !DecideFlagRequest.SendsNotice(request.Action))
+            {
+                return "Only a sanction or a warning sends the organization a notice; there is no notice to withhold.";
+            }
+
+            if (optOut.Trim().Length < 10)
+            {
+                return "Say why the organization is not notified (at least 10 characters); the reason is audited.";
+            }
+
+            if (optOut.Length > 1000)
+            {
+                return "The reason for not notifying the organization is longer than 1000 characters.";
+            }
         }
 
         return request.Verdict switch
@@ -117,7 +144,9 @@ public sealed partial class FlagDecisionService(
 
                 var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
                 // Review quality: a sampled flag holds this answer for a blind second review instead.
-                held = await doubleReview.HoldIfSampledAsync(db, flag, Answer(request), request.Reason, user, now, ct);
+                // A decision that withholds the notice is not sampled: the hold keeps only the answer,
+                // and the notice would go out when a second reviewer confirms it.
+                held = request.NoticeOptOutReason is null && await doubleReview.HoldIfSampledAsync(db, flag, Answer(request), request.Reason, user, now, ct);
                 if (held)
                 {
                     return null;
@@ -406,7 +435,7 @@ public sealed partial class FlagDecisionService(
         var (kind, targetType, targets, parameters) = request.Action switch
         {
             DecisionAction.Warn => (EnforcementKind.Warn, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), null),
-            DecisionAction.RateLimit => (EnforcementKind.SetRateLimit, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), options.Value.RateLimitParametersJson),
+            DecisionAction.RateLimit => (EnforcementKind.SetRateLimit, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), EnforcementContract.Write(EnforcementKind.SetRateLimit, options.Value.RateLimit.ToParameters())),
             DecisionAction.RevokeKey => (EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, flags.Select(f => f.ApiKeyId), null),
             DecisionAction.SuspendApp => (EnforcementKind.SuspendApplication, EnforcementTargetType.Application, flags.Select(f => f.ApplicationId), null),
             DecisionAction.SuspendOrg => (EnforcementKind.SuspendOrganization, EnforcementTargetType.Organization, flags.Select(f => f.OrganizationId), (string?)null),
@@ -426,7 +455,23 @@ public sealed partial class FlagDecisionService(
             Id(decision.Id),
             request.PolicyClause.Trim(),
             request.Reason.Trim(),
-            parameters), user, cancellationToken);
+            parameters)
+        {
+            NoticeOptOutReason = request.NoticeOptOutReason?.Trim(),
+        }, user, cancellationToken);
+        if (request.NoticeOptOutReason is { } optOut && created.Count > 0)
+        {
+            // A cluster decision is audited on the cluster, as its "flag.cluster-decided" is.
+            var (auditType, auditId) = decision.ClusterId is { } cluster ? ("FlagCluster", Id(cluster)) : ("Flag", Id(decision.FlagId));
+            await audit.AppendAsync(db, user, new AuditEntry(
+                NoticeWithheldAuditKind,
+                auditType,
+                auditId,
+                $"{kind} requested without notifying the organization ({created.Count} action(s))",
+                optOut.Trim(),
+                AfterJson: JsonSerializer.Serialize(new { decision = decision.Id, actions = created.Select(a => a.Id) })), cancellationToken);
+        }
+
         return created.Count;
     }
 

@@ -35,6 +35,8 @@ public sealed partial class FlagTriagePage
     private DecisionAction action;
     private string clause = "";
     private string reason = "";
+    private bool withholdNotice;
+    private string withholdReason = "";
     private ClusterPreview? clusterPreview;
     private List<(string Key, string Name, bool Flagged)> categoryChoices = [];
     private MudTextField<string>? reasonField;
@@ -233,6 +235,8 @@ public sealed partial class FlagTriagePage
         action = DecisionAction.None;
         clause = "";
         reason = "";
+        withholdNotice = false;
+        withholdReason = "";
         validation = null;
         clusterPreview = null;
         confirmed.Clear();
@@ -319,7 +323,8 @@ public sealed partial class FlagTriagePage
         categoryChoices.Select(c => c.Key).Where(confirmed.Contains).ToList(),
         action,
         clause,
-        reason);
+        reason,
+        withholdNotice && verdict == Verdict.Violation && DecideFlagRequest.SendsNotice(action) ? withholdReason : null);
 
     private async Task SubmitAsync()
     {
