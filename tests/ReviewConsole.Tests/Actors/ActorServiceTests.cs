@@ -33,7 +33,7 @@ public sealed class ActorServiceTests : IDisposable
         var flag = new Flag { UpstreamId = "f-1", OrganizationId = ids.OrganizationId, ApplicationId = ids.ApplicationId, ApiKeyId = ids.ApiKeyId, TopCategory = "spam", TopScore = 0.93, Model = "m-1", CreatedAt = DateTimeOffset.UtcNow.AddHours(-2), SlaDueAt = DateTimeOffset.UtcNow };
         db.Add(flag);
         await db.SaveChangesAsync();
-        db.Add(new FlagDecision { FlagId = flag.Id, Verdict = Verdict.Violation, Action = DecisionAction.RevokeKey, DecidedBy = "u1", DecidedByName = "riley", DecidedAt = DateTimeOffset.UtcNow.AddHours(-1) });
+        db.Add(new FlagDecision { FlagId = flag.Id, OrganizationId = flag.OrganizationId, Verdict = Verdict.Violation, Action = DecisionAction.RevokeKey, DecidedBy = "u1", DecidedByName = "riley", DecidedAt = DateTimeOffset.UtcNow.AddHours(-1) });
         await db.SaveChangesAsync();
         return ids;
     }

@@ -44,6 +44,16 @@ public sealed class QualityDemoSeederTests : IDisposable
         Assert.Equal(QualityDemoSeeder.Days * 16, await db.Set<Flag>().CountAsync());
         Assert.True(await db.Set<EnforcementAction>().CountAsync(a => a.State == EnforcementState.Succeeded) > 20);
         Assert.True(await db.Set<DoubleReview>().CountAsync(r => r.State == DoubleReviewState.Adjudicated) > 0);
+
+        // The history reads like the decision path left it: decisions carry their flag's organization,
+        // and the organizations' confirmed-violation counters (the actor panel's strikes) match them.
+        Assert.False(await db.Set<FlagDecision>().AnyAsync(d => d.OrganizationId != db.Set<Flag>().Where(f => f.Id == d.FlagId).Select(f => f.OrganizationId).First()));
+        var violations = await db.Set<FlagDecision>().Where(d => d.Verdict == Verdict.Violation).GroupBy(d => d.OrganizationId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        Assert.NotEmpty(violations);
+        foreach (var v in violations)
+        {
+            Assert.Equal(v.Count, await db.Set<ReviewConsole.Data.Actors.Organization>().Where(o => o.Id == v.Key).Select(o => o.ConfirmedViolations).SingleAsync());
+        }
     }
 
     public void Dispose() => database.Dispose();

@@ -237,7 +237,10 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
         var recentFlags = await flags.AsNoTracking().OrderByDescending(f => f.CreatedAt).Take(TimelineLimit)
             .Select(f => new { f.Id, f.CreatedAt, f.TopCategory, f.TopScore, f.Model, f.Status })
             .ToListAsync(cancellationToken);
+        // Decision rows carry their organization: the newest are read from (OrganizationId, DecidedAt),
+        // stopping after the limit, instead of joining every flag of a large organization.
         var decisions = await (from d in db.Set<FlagDecision>().AsNoTracking()
+                               where d.OrganizationId == orgId
                                join f in flags on d.FlagId equals f.Id
                                orderby d.DecidedAt descending
                                select new { d.Id, d.FlagId, d.DecidedAt, d.Verdict, d.Action, d.PolicyClause, d.DecidedByName })

@@ -317,12 +317,18 @@ public sealed class StrikeService(
         return ServiceResult.Ok("Proposal dismissed.");
     }
 
+    /// <summary>Strikes listed with an organization's standing (newest first).</summary>
+    public const int StandingStrikes = 50;
+
     public async Task<OrganizationStanding> StandingAsync(long organizationId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var strikes = await db.Set<Strike>().AsNoTracking().Where(s => s.OrganizationId == organizationId).OrderByDescending(s => s.CreatedAt).ToListAsync(cancellationToken);
-        var points = strikes.Where(s => s.RevokedAt == null && s.ExpiresAt > now).Sum(s => s.Weight);
+        // The points are summed in the database and only the newest strikes are read: an organization
+        // with a long history has tens of thousands of strikes, and the page lists the latest.
+        var strikes = await db.Set<Strike>().AsNoTracking().Where(s => s.OrganizationId == organizationId)
+            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(StandingStrikes).ToListAsync(cancellationToken);
+        var points = await db.Set<Strike>().Where(s => s.OrganizationId == organizationId && s.RevokedAt == null && s.ExpiresAt > now).SumAsync(s => (int?)s.Weight, cancellationToken) ?? 0;
         var proposals = await ProposalsAsync(db, p => p.OrganizationId == organizationId, cancellationToken);
         return new OrganizationStanding(
             points,

@@ -162,6 +162,14 @@ public sealed class QualityDemoSeeder(
                 }
 
                 await db.SaveChangesAsync(ct);
+
+                // The counters the reviewer's pages read (confirmed violations per organization, open
+                // members per cluster) are kept on write by the decision path; this history is written
+                // directly, so they are recounted once for what it touched.
+                var organizations = await db.Set<FlagDecision>().Select(d => d.OrganizationId).Distinct().ToListAsync(ct);
+                await FlagCounters.RecountConfirmedViolationsAsync(db, organizations, ct);
+                var clusters = await db.Set<Flag>().Where(f => f.ClusterId != null).Select(f => f.ClusterId!.Value).Distinct().ToListAsync(ct);
+                await FlagCounters.RecountOpenAsync(db, clusters, ct);
                 logger.LogInformation("Seeded {Flags} decided demo flags over {Days} days and {Golden} golden items.", seeded, Days, promoted);
                 return true;
             },
@@ -283,6 +291,7 @@ public sealed class QualityDemoSeeder(
         var decision = new FlagDecision
         {
             FlagId = flag.Id,
+            OrganizationId = flag.OrganizationId,
             Verdict = finalRequest.Verdict,
             ConfirmedCategories = string.Join(' ', finalRequest.ConfirmedCategories),
             Action = finalRequest.Action,
