@@ -153,6 +153,39 @@ public sealed class StrikeServiceTests : IDisposable
         Assert.Equal(2, strike.Weight);
     }
 
+    [Fact]
+    public async Task RecordFromDecisions_AfterAFullSweep_ReadsOnlyNewDecisions_AndStillFindsThem()
+    {
+        var ids = await ActorAsync(database, "wm");
+        await InsertViolationWithoutStrikeAsync(ids, "wm-1");
+        Assert.Equal(1, await Strikes.RecordFromDecisionsAsync(default));
+
+        // A decision stored after the sweep (an import, a straggler) is above the watermark and found.
+        await InsertViolationWithoutStrikeAsync(ids, "wm-2");
+        Assert.Equal(1, await Strikes.RecordFromDecisionsAsync(default));
+
+        // One below the watermark is not read again by this node: the first pass covered it.
+        await using (var db = database.CreateContext())
+        {
+            await db.Set<SanctionProposal>().ExecuteDeleteAsync();
+            await db.Set<Strike>().ExecuteDeleteAsync();
+        }
+
+        Assert.Equal(0, await Strikes.RecordFromDecisionsAsync(default));
+    }
+
+    private async Task<long> InsertViolationWithoutStrikeAsync(ReviewConsole.Features.Actors.ActorIds ids, string upstreamId)
+    {
+        await using var db = database.CreateContext();
+        var flag = new Flag { UpstreamId = upstreamId, OrganizationId = ids.OrganizationId, ApplicationId = ids.ApplicationId, ApiKeyId = ids.ApiKeyId, TopCategory = "spam", CreatedAt = DateTimeOffset.UtcNow, SlaDueAt = DateTimeOffset.UtcNow };
+        db.Add(flag);
+        await db.SaveChangesAsync();
+        var decision = new FlagDecision { FlagId = flag.Id, OrganizationId = ids.OrganizationId, Verdict = Verdict.Violation, ConfirmedCategories = "spam", DecidedBy = "u1", DecidedByName = "riley", DecidedAt = DateTimeOffset.UtcNow };
+        db.Add(decision);
+        await db.SaveChangesAsync();
+        return decision.Id;
+    }
+
     public void Dispose()
     {
         node.Dispose();

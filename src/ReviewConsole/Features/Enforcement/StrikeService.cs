@@ -204,14 +204,19 @@ public sealed class StrikeService(
     public async Task<int> RecordFromDecisionsAsync(CancellationToken cancellationToken)
     {
         await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Decisions up to the watermark were swept already: every later decision records its strike in
+        // its own transaction, so after one full pass per process the sweep reads only new decisions
+        // instead of probing every violation ever decided once a minute.
+        var sweptFrom = Interlocked.Read(ref sweptThroughDecisionId);
+        var through = await read.Set<FlagDecision>().MaxAsync(d => (long?)d.Id, cancellationToken) ?? 0;
 #pragma warning disable CA1305 // Translated to SQL (CAST AS TEXT / NVARCHAR): no culture is involved.
         var pending = await (from d in read.Set<FlagDecision>()
                              join f in read.Set<Flag>() on d.FlagId equals f.Id
-                             where d.Verdict == Verdict.Violation
+                             where d.Id > sweptFrom && d.Id <= through && d.Verdict == Verdict.Violation
                                  && !read.Set<Strike>().Any(s => s.Reason == EnforcementReason.Decision && s.ReasonId == d.Id.ToString())
                              orderby d.Id
                              select new { d.Id, f.OrganizationId, d.ConfirmedCategories, f.TopCategory, d.PolicyClause, d.DecidedByName })
-            .Take(200)
+            .Take(SweepPage)
             .ToListAsync(cancellationToken);
 #pragma warning restore CA1305
         var recorded = 0;
@@ -235,7 +240,33 @@ public sealed class StrikeService(
             }
         }
 
+        // A full page may have more behind it, and an exception leaves the watermark where it was: it
+        // moves only past a range swept completely.
+        if (pending.Count < SweepPage)
+        {
+            InterlockedMax(ref sweptThroughDecisionId, through);
+        }
+
         return recorded;
+    }
+
+    private const int SweepPage = 200;
+
+    private long sweptThroughDecisionId;
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     public async Task<ServiceResult> ConfirmProposalAsync(long proposalId, StaffUser by, CancellationToken cancellationToken)
