@@ -18,7 +18,13 @@ public partial class StatisticsPage
     protected override async Task OnInitializedAsync()
     {
         (from, to) = StatisticsFeature.DefaultPeriod(null, null, Clock);
-        await LoadAsync();
+
+        // The figures aggregate a whole period: computed once, when the circuit starts, not also for
+        // the prerendered HTML that the interactive render replaces at once (which doubled the wait).
+        if (RendererInfo.IsInteractive)
+        {
+            await LoadAsync();
+        }
     }
 
     private async Task LoadAsync()
