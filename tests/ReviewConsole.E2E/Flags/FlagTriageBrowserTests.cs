@@ -85,8 +85,7 @@ public sealed class FlagTriageBrowserTests(BrowserFixture fixture) : BrowserTest
 
     private async Task SignInAsReviewerAsync()
     {
-        await SignInAsync(Reviewer.Email, DemoUsers.Password);
-        await Page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await SignInAndLeaveLoginAsync(Reviewer.Email, DemoUsers.Password);
     }
 
     private async Task WaitForShortcutAsync(string key) =>

@@ -25,8 +25,7 @@ public sealed class DoubleReviewBrowserTests(BrowserFixture fixture) : BrowserTe
         var (flagId, reviewId) = await SeedFirstAnswerAsync();
 
         // The second reviewer (an Admin here, who may decide) gets the flag from Next, blind.
-        await SignInAsync(Admin.Email, DemoUsers.Password);
-        await Page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await SignInAndLeaveLoginAsync(Admin.Email, DemoUsers.Password);
         await Page.GotoAsync("flags/next");
         await ExpectPathAsync($"flags/{flagId}");
         await WaitForInteractiveAsync();
@@ -46,8 +45,7 @@ public sealed class DoubleReviewBrowserTests(BrowserFixture fixture) : BrowserTe
 
         // A Lead who reviewed neither answer adjudicates on the agreement page.
         await Context.ClearCookiesAsync();
-        await SignInAsync(Lead.Email, DemoUsers.Password);
-        await Page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await SignInAndLeaveLoginAsync(Lead.Email, DemoUsers.Password);
         await Page.GotoAsync("quality");
         await WaitForInteractiveAsync();
         var panel = Page.GetByTestId($"adjudicate-{reviewId}");
