@@ -883,9 +883,11 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("OrganizationId");
 
-                    b.HasIndex("RequestGroupId");
+                    b.HasIndex("RequestGroupId")
+                        .HasFilter("\"RequestGroupId\" IS NOT NULL");
 
-                    b.HasIndex("ReversesActionId");
+                    b.HasIndex("ReversesActionId")
+                        .HasFilter("\"ReversesActionId\" IS NOT NULL");
 
                     b.HasIndex("Reason", "ReasonId");
 
@@ -1146,6 +1148,8 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
                     b.HasIndex("Reason", "ReasonId")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "RevokedAt", "ExpiresAt", "Weight");
+
                     b.ToTable("Strike");
                 });
 
@@ -1367,12 +1371,14 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("ClusterId");
 
-                    b.HasIndex("LeaseOwner");
+                    b.HasIndex("LeaseOwner")
+                        .HasFilter("\"LeaseOwner\" IS NOT NULL");
 
                     b.HasIndex("UpstreamId")
                         .IsUnique();
 
-                    b.HasIndex("AssignedTo", "Status");
+                    b.HasIndex("AssignedTo", "Status")
+                        .HasFilter("\"AssignedTo\" IS NOT NULL");
 
                     b.HasIndex("ClusterId", "Status");
 

@@ -22,9 +22,10 @@ internal sealed class EnforcementActionConfiguration : IEntityTypeConfiguration<
         builder.Property(a => a.ApprovedById).HasMaxLength(100);
         builder.Property(a => a.PreviousStateJson).HasMaxLength(4000);
         builder.Property(a => a.PlatformResponse).HasMaxLength(500);
-        builder.HasIndex(a => a.ReversesActionId);
+        // Partial indexes on mostly-NULL lookup columns keep SQLite's planner statistics honest.
+        builder.HasIndex(a => a.ReversesActionId).HasFilter("\"ReversesActionId\" IS NOT NULL");
         builder.Property(a => a.RequestGroupId).HasMaxLength(32);
-        builder.HasIndex(a => a.RequestGroupId);
+        builder.HasIndex(a => a.RequestGroupId).HasFilter("\"RequestGroupId\" IS NOT NULL");
         builder.HasIndex(a => new { a.State, a.LeaseExpiresAt });
         builder.Property(a => a.IdempotencyKey).HasMaxLength(64);
         builder.HasIndex(a => a.IdempotencyKey).IsUnique();

@@ -9,7 +9,8 @@ internal sealed class FlagTriageConfiguration : IEntityTypeConfiguration<Flag>
     public void Configure(EntityTypeBuilder<Flag> builder)
     {
         // Next offers flags assigned to the reviewer first: an index lookup, not a scan.
-        builder.HasIndex(f => new { f.AssignedTo, f.Status });
+        // Partial (few flags are assigned): see the LeaseOwner index.
+        builder.HasIndex(f => new { f.AssignedTo, f.Status }).HasFilter("\"AssignedTo\" IS NOT NULL");
         // A cluster's open members are counted (counters on write) and listed by this range.
         builder.HasIndex(f => new { f.ClusterId, f.Status });
         // The cluster panel's first members by priority: read in order, never sorted.
