@@ -97,6 +97,71 @@ public sealed class ActorServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_OrganizationWithThousandsOfActions_FindsOldOpenSanctionsAndCountsBeyondTheList()
+    {
+        var ids = await SeedAsync();
+        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        var n = 0;
+        EnforcementAction Action(EnforcementKind kind, long? reverses = null, EnforcementState state = EnforcementState.Succeeded) => new()
+        {
+            Kind = kind,
+            State = state,
+            TargetType = EnforcementTargetType.ApiKey,
+            TargetId = ids.ApiKeyId,
+            OrganizationId = ids.OrganizationId,
+            Reason = reverses is null ? EnforcementReason.Decision : EnforcementReason.Appeal,
+            RequestedBy = "riley",
+            RequestedAt = start.AddMinutes(++n),
+            CompletedAt = state == EnforcementState.Succeeded ? start.AddMinutes(n) : null,
+            IdempotencyKey = "t-" + n,
+            ReversesActionId = reverses,
+        };
+
+        long oldestOpen, reversedSanction;
+        await using (var db = database.CreateContext())
+        {
+            // The oldest action is a sanction still in force; another sanction was reversed on appeal.
+            var first = Action(EnforcementKind.RestrictModelAccess);
+            var second = Action(EnforcementKind.SetRateLimit);
+            db.AddRange(first, second);
+            await db.SaveChangesAsync();
+            (oldestOpen, reversedSanction) = (first.Id, second.Id);
+            db.Add(Action(EnforcementKind.SetLimits, reverses: second.Id));
+
+            // Then 400 notices (more than the timeline reads) and 60 more sanctions in force, 3 in flight.
+            db.AddRange(Enumerable.Range(0, 400).Select(_ => Action(EnforcementKind.SendNotice)));
+            db.AddRange(Enumerable.Range(0, 60).Select(_ => Action(EnforcementKind.SetQuota)));
+            db.AddRange(Enumerable.Range(0, 3).Select(_ => Action(EnforcementKind.RevokeKey, state: EnforcementState.Pending)));
+            await db.SaveChangesAsync();
+        }
+
+        var org = await Actors.GetAsync(ActorKind.Organization, ids.OrganizationId, default);
+
+        Assert.NotNull(org);
+        Assert.Equal(61, org.OpenSanctionCount);
+        Assert.Equal(ActorService.SanctionsShown, org.OpenSanctions.Count);
+        Assert.Equal(org.OpenSanctions.OrderByDescending(x => x.Id).Select(x => x.Id), org.OpenSanctions.Select(x => x.Id));
+        Assert.DoesNotContain(org.OpenSanctions, x => x.Id == reversedSanction);
+        Assert.Equal((1, reversedSanction), (org.EndedSanctionCount, Assert.Single(org.EndedSanctions).Id));
+        Assert.Equal((3, 3), (org.InFlightCount, org.InFlight.Count));
+        Assert.True(org.Timeline.Count <= 300);
+
+        // Once the newer sanctions are reversed too, the oldest one (behind 460 newer actions) is listed.
+        await using (var db = database.CreateContext())
+        {
+            var quotas = await db.Set<EnforcementAction>().Where(a => a.Kind == EnforcementKind.SetQuota).Select(a => a.Id).ToListAsync();
+            db.AddRange(quotas.Select(q => Action(EnforcementKind.SetLimits, reverses: q)));
+            await db.SaveChangesAsync();
+        }
+
+        org = await Actors.GetAsync(ActorKind.Organization, ids.OrganizationId, default);
+        Assert.NotNull(org);
+        Assert.Equal((1, oldestOpen), (org.OpenSanctionCount, Assert.Single(org.OpenSanctions).Id));
+        Assert.Equal(61, org.EndedSanctionCount);
+        Assert.Equal(ActorService.EndedShown, org.EndedSanctions.Count);
+    }
+
+    [Fact]
     public async Task Get_OrganizationWithUseCaseAndIncident_ShowsBothOnTheTimeline()
     {
         var ids = await SeedAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -185,4 +186,10 @@ public sealed partial class ActorPage
             busy = false;
         }
     }
+
+    /// <summary>" (N)" for a complete list, " (newest 50 of N)" when the page lists only the newest.</summary>
+    private static string CountSuffix(int shown, int total) =>
+        total == 0 ? "" : shown == total
+            ? string.Create(CultureInfo.InvariantCulture, $" ({total:N0})")
+            : string.Create(CultureInfo.InvariantCulture, $" (newest {shown:N0} of {total:N0})");
 }

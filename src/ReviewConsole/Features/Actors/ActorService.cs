@@ -49,12 +49,32 @@ public sealed record ActorDetails(
     IReadOnlyList<EnforcementListItem> OpenSanctions,
     IReadOnlyList<EnforcementListItem> EndedSanctions,
     IReadOnlyList<EnforcementListItem> InFlight,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline)
+{
+    /// <summary>All sanctions in force (<see cref="OpenSanctions"/> lists the newest).</summary>
+    public int OpenSanctionCount { get; init; }
+
+    /// <summary>All expired or reversed sanctions (<see cref="EndedSanctions"/> lists the newest).</summary>
+    public int EndedSanctionCount { get; init; }
+
+    /// <summary>All actions requested and not finished (<see cref="InFlight"/> lists the newest).</summary>
+    public int InFlightCount { get; init; }
+}
 
 /// <summary>Reads for the actor pages (organizations → applications → keys) and their timeline.</summary>
 public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
     private const int TimelineLimit = 150;
+
+    /// <summary>How many open sanctions and in-flight actions the page lists (the rest are counted).</summary>
+    public const int SanctionsShown = 50;
+
+    /// <summary>How many expired or reversed sanctions the page lists.</summary>
+    public const int EndedShown = 20;
+
+    private static readonly EnforcementKind[] SanctionKinds = Enum.GetValues<EnforcementKind>().Where(EnforcementStateMachine.IsSanction).ToArray();
+
+    private static readonly EnforcementState[] TerminalStates = Enum.GetValues<EnforcementState>().Where(EnforcementStateMachine.IsTerminal).ToArray();
 
     public async Task<IReadOnlyList<ActorHit>> SearchAsync(string query, CancellationToken cancellationToken)
     {
@@ -176,20 +196,36 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
                 || (x.TargetType == EnforcementTargetType.Application && x.TargetId == appId)
                 || (x.TargetType == EnforcementTargetType.Organization && x.TargetId == orgId)),
         };
-        var actions = await actionQuery.AsNoTracking().OrderByDescending(x => x.Id).Take(300).ToListAsync(cancellationToken);
+        // Bounded reads: the busiest organization has tens of thousands of actions. The timeline takes
+        // the newest; open and ended sanctions and in-flight actions are found in SQL (a sanction is
+        // ended when a succeeded action reverses it) and listed newest first, with their totals.
+        var actions = await actionQuery.AsNoTracking().OrderByDescending(x => x.Id).Take(TimelineLimit).ToListAsync(cancellationToken);
         var described = await EnforcementOutboxService.DescribeAsync(db, actions, cancellationToken);
-        var reversedIds = actions.Where(x => x.ReversesActionId != null && x.State == EnforcementState.Succeeded).Select(x => x.ReversesActionId!.Value).ToHashSet();
-        var sanctions = described.Where(x => EnforcementStateMachine.IsSanction(x.Kind) && x.ReversesActionId == null && x.State == EnforcementState.Succeeded).ToList();
-        var inFlight = described.Where(x => !EnforcementStateMachine.IsTerminal(x.State)).ToList();
+        var succeededSanctions = actionQuery.Where(x => SanctionKinds.Contains(x.Kind) && x.ReversesActionId == null && x.State == EnforcementState.Succeeded);
+        var reversed = db.Set<EnforcementAction>().Where(r => r.ReversesActionId != null && r.State == EnforcementState.Succeeded);
+        var openQuery = succeededSanctions.Where(x => !reversed.Any(r => r.ReversesActionId == x.Id));
+        var endedQuery = succeededSanctions.Where(x => reversed.Any(r => r.ReversesActionId == x.Id));
+        var inFlightQuery = actionQuery.Where(x => !TerminalStates.Contains(x.State));
+        var open = await DescribeNewestAsync(db, openQuery, SanctionsShown, cancellationToken);
+        var ended = await DescribeNewestAsync(db, endedQuery, EndedShown, cancellationToken);
+        var inFlight = await DescribeNewestAsync(db, inFlightQuery, SanctionsShown, cancellationToken);
+        var openCount = open.Count < SanctionsShown ? open.Count : await openQuery.CountAsync(cancellationToken);
+        var endedCount = ended.Count < EndedShown ? ended.Count : await endedQuery.CountAsync(cancellationToken);
+        var inFlightCount = inFlight.Count < SanctionsShown ? inFlight.Count : await inFlightQuery.CountAsync(cancellationToken);
 
         var timeline = await TimelineAsync(db, kind, id, orgId, described, cancellationToken);
         return new ActorDetails(
             kind, id, externalId, name, status, orgId, organization.Name, organization.ExternalId, organization.IsHighProfile, organization.ContactEmail,
             appId, appName, createdAt, apps, keys,
-            sanctions.Where(x => !reversedIds.Contains(x.Id)).ToList(),
-            sanctions.Where(x => reversedIds.Contains(x.Id)).ToList(),
+            open,
+            ended,
             inFlight,
-            timeline);
+            timeline)
+        {
+            OpenSanctionCount = openCount,
+            EndedSanctionCount = endedCount,
+            InFlightCount = inFlightCount,
+        };
     }
 
     public async Task<ServiceResult> SetHighProfileAsync(long organizationId, bool highProfile, StaffUser by, CancellationToken cancellationToken)
@@ -222,6 +258,12 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
         }
 
         return ServiceResult.Ok(highProfile ? "Marked high-profile." : "High-profile mark removed.");
+    }
+
+    private static async Task<IReadOnlyList<EnforcementListItem>> DescribeNewestAsync(AppDbContext db, IQueryable<EnforcementAction> query, int take, CancellationToken cancellationToken)
+    {
+        var rows = await query.AsNoTracking().OrderByDescending(x => x.Id).Take(take).ToListAsync(cancellationToken);
+        return await EnforcementOutboxService.DescribeAsync(db, rows, cancellationToken);
     }
 
     private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
