@@ -72,7 +72,8 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
             .Where(a => a.Reason == EnforcementReason.Decision && a.State == EnforcementState.Succeeded && a.CompletedAt >= from && a.CompletedAt < to)
             .Select(a => new { a.ReasonId, a.CompletedAt }).ToListAsync(cancellationToken);
         var ids = decisionIds.Select(a => long.TryParse(a.ReasonId, CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id > 0).Distinct().ToList();
-        var decidedAt = await db.Set<FlagDecision>().AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => new { d.Id, d.DecidedAt }).ToDictionaryAsync(d => d.Id, d => d.DecidedAt, cancellationToken);
+        // One array-like parameter, not one parameter per id: a month has thousands of these actions.
+        var decidedAt = await db.Set<FlagDecision>().AsNoTracking().Where(d => EF.Parameter(ids).Contains(d.Id)).Select(d => new { d.Id, d.DecidedAt }).ToDictionaryAsync(d => d.Id, d => d.DecidedAt, cancellationToken);
         var decisionToEffect = decisionIds
             .Where(a => long.TryParse(a.ReasonId, CultureInfo.InvariantCulture, out var id) && decidedAt.ContainsKey(id))
             .GroupBy(a => long.Parse(a.ReasonId!, CultureInfo.InvariantCulture))
