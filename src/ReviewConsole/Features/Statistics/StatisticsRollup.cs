@@ -31,7 +31,7 @@ internal sealed record FlagFigures(
 /// </para>
 /// <para>
 /// The flag→decision median is exact: the histogram (<see cref="LatencyDayCount"/>, 8 buckets per
-/// doubling, under 9 % wide) finds the bucket that holds the middle rank(s), and only that bucket's
+/// doubling, each at most 12.5 % wide) finds the bucket that holds the middle rank(s), and only that bucket's
 /// exact latencies are read from the <see cref="DecisionFact"/> index.
 /// </para>
 /// </summary>
