@@ -898,6 +898,10 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("TargetType", "TargetId");
 
+                    b.HasIndex("Reason", "State", "CompletedAt", "ReasonId");
+
+                    b.HasIndex("RequestedAt", "ReversesActionId", "Kind", "State");
+
                     b.ToTable("EnforcementAction");
                 });
 
@@ -3162,6 +3166,133 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("UnknownCategory");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.DecisionDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day", "PreviousDay", "Verdict");
+
+                    b.ToTable("DecisionDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.DecisionFact", b =>
+                {
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("LatencyBucket")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly?>("LatencyPreviousDay")
+                        .HasColumnType("date");
+
+                    b.Property<long?>("LatencyTicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("DecisionId");
+
+                    b.HasIndex("FlagId");
+
+                    b.HasIndex("LatencyBucket", "Day", "LatencyPreviousDay", "LatencyTicks");
+
+                    b.ToTable("DecisionFact");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.FlagDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("TopCategory")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day", "TopCategory", "Source");
+
+                    b.HasIndex("TopCategory");
+
+                    b.ToTable("FlagDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.LatencyDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day", "PreviousDay", "Bucket");
+
+                    b.ToTable("LatencyDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.StatisticsRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("DecisionWatermark")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FlagWatermark")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StatisticsRollupState");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            DecisionWatermark = 0L,
+                            FlagWatermark = 0L,
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.System.JobHeartbeat", b =>

@@ -870,6 +870,10 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TargetType", "TargetId");
 
+                    b.HasIndex("Reason", "State", "CompletedAt", "ReasonId");
+
+                    b.HasIndex("RequestedAt", "ReversesActionId", "Kind", "State");
+
                     b.ToTable("EnforcementAction");
                 });
 
@@ -3081,6 +3085,133 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("UnknownCategory");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.DecisionDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "PreviousDay", "Verdict");
+
+                    b.ToTable("DecisionDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.DecisionFact", b =>
+                {
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FlagId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LatencyBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("LatencyPreviousDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LatencyTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DecisionId");
+
+                    b.HasIndex("FlagId");
+
+                    b.HasIndex("LatencyBucket", "Day", "LatencyPreviousDay", "LatencyTicks");
+
+                    b.ToTable("DecisionFact");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.FlagDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TopCategory")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "TopCategory", "Source");
+
+                    b.HasIndex("TopCategory");
+
+                    b.ToTable("FlagDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.LatencyDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PreviousDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "PreviousDay", "Bucket");
+
+                    b.ToTable("LatencyDayCount");
+                });
+
+            modelBuilder.Entity("ReviewConsole.Data.Statistics.StatisticsRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DecisionWatermark")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FlagWatermark")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StatisticsRollupState");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            DecisionWatermark = 0L,
+                            FlagWatermark = 0L,
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("ReviewConsole.Data.System.JobHeartbeat", b =>

@@ -23,7 +23,7 @@ public sealed class StatisticsServiceTests : IDisposable
     private readonly StatisticsService service;
 
     public StatisticsServiceTests() =>
-        service = new StatisticsService(database.Factory, Options.Create(new StatisticsOptions { SuppressBelow = 3 }));
+        service = new StatisticsService(database.Factory, Options.Create(new StatisticsOptions { SuppressBelow = 3 }), new StatisticsRollup(database.Factory, TimeProvider.System, Options.Create(new StatisticsOptions())));
 
     [Fact]
     public async Task Compute_SeededMonth_MatchesHandCountedNumbers()
@@ -113,7 +113,7 @@ public sealed class StatisticsServiceTests : IDisposable
     [InlineData(10)]
     public void Publish_SubtractionAttackOnEveryTable_RecoversNoSuppressedCount(int threshold)
     {
-        var publisher = new StatisticsService(database.Factory, Options.Create(new StatisticsOptions { SuppressBelow = threshold }));
+        var publisher = new StatisticsService(database.Factory, Options.Create(new StatisticsOptions { SuppressBelow = threshold }), new StatisticsRollup(database.Factory, TimeProvider.System, Options.Create(new StatisticsOptions())));
         var random = new Random(threshold * 7919);
         for (var run = 0; run < 400; run++)
         {

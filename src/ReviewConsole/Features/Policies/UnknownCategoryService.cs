@@ -5,6 +5,7 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Policies;
 using ReviewConsole.Data.Quality;
 using ReviewConsole.Features.Audit;
+using ReviewConsole.Features.Statistics;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.PolicyCategories;
@@ -86,6 +87,7 @@ public sealed class UnknownCategoryService(IDbContextFactory<AppDbContext> dbFac
                 var moved = await db.Set<FlagCategoryScore>().Where(s => s.Category == key)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.Category, targetKey), ct);
                 await db.Set<Flag>().Where(f => f.TopCategory == key).ExecuteUpdateAsync(s => s.SetProperty(f => f.TopCategory, targetKey), ct);
+                await StatisticsRollup.RenameCategoryAsync(db, key, targetKey, ct);
                 var now = clock.GetUtcNow();
                 unknown.MappedTo = targetKey;
                 unknown.ResolvedAt = now;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ReviewConsole.Infrastructure.BackgroundJobs;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Statistics;
@@ -12,6 +13,9 @@ public static class StatisticsFeature
         services.AddOptionsWithValidateOnStart<StatisticsOptions>().Bind(configuration.GetSection(StatisticsOptions.SectionName));
         services.AddSingleton<IValidateOptions<StatisticsOptions>, StatisticsOptionsValidator>();
         services.AddSingleton<StatisticsService>();
+        services.AddSingleton<StatisticsRollup>();
+        services.AddTransient<RollUpStatisticsJob>();
+        services.AddSingleton<IRecurringJobRegistration, StatisticsJobsRegistration>();
         services.AddSingleton<StatisticsExportAudit>();
         return services;
     }

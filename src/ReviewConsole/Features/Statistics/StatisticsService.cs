@@ -18,7 +18,7 @@ namespace ReviewConsole.Features.Statistics;
 /// enforcement by when it was requested, incidents by when they were detected. Medians are over
 /// the events that finished inside the period.
 /// </summary>
-public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory, IOptions<StatisticsOptions> options)
+public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory, IOptions<StatisticsOptions> options, StatisticsRollup rollup)
 {
     public const string FlagToDecision = "flag-to-decision";
     public const string DecisionToEnforcement = "decision-to-enforcement-in-effect";
@@ -38,14 +38,24 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
             throw new ArgumentException("The period must end after it starts.", nameof(to));
         }
 
+        // Periods of whole UTC days (the page's and the exports') read the daily rollup; any other period,
+        // or a rollup still far behind, counts the tables directly. Both give the same figures.
+        var figures = IsWholeDays(from) && IsWholeDays(to) ? await rollup.ReadAsync(from, to, cancellationToken) : null;
+        return await ComputeAsync(from, to, figures, cancellationToken);
+    }
+
+    /// <summary>The statistics counted directly from the tables, never from the rollup (the reference
+    /// the rollup is tested against).</summary>
+    internal Task<SafetyStatistics> ComputeDirectAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ComputeAsync(from, to, null, cancellationToken);
+
+    private static bool IsWholeDays(DateTimeOffset at) => at.UtcDateTime.TimeOfDay == TimeSpan.Zero;
+
+    private async Task<SafetyStatistics> ComputeAsync(DateTimeOffset from, DateTimeOffset to, FlagFigures? figures, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var flags = db.Set<Flag>().AsNoTracking().Where(f => f.CreatedAt >= from && f.CreatedAt < to);
-        var byCategory = await flags.GroupBy(f => f.TopCategory).Select(g => new StatCount(g.Key, g.Count())).ToListAsync(cancellationToken);
-        var bySourceRaw = await flags.GroupBy(f => f.Source).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var decisions = db.Set<FlagDecision>().AsNoTracking().Where(d => d.DecidedAt >= from && d.DecidedAt < to);
-        var decisionCount = await decisions.CountAsync(cancellationToken);
-        var flagsReviewed = await decisions.Select(d => d.FlagId).Distinct().CountAsync(cancellationToken);
-        var byVerdictRaw = await decisions.GroupBy(d => d.Verdict).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        figures ??= await DirectFlagFiguresAsync(db, from, to, cancellationToken);
+        var byCategory = figures.ByCategory;
         var actions = db.Set<EnforcementAction>().AsNoTracking().Where(a => a.RequestedAt >= from && a.RequestedAt < to && a.ReversesActionId == null);
         var byKindRaw = await actions.GroupBy(a => a.Kind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var inEffect = await actions.CountAsync(a => a.State == EnforcementState.Succeeded, cancellationToken);
@@ -58,17 +68,12 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
         var decidedAppeals = await appealsDecided.CountAsync(cancellationToken);
         var overturned = await appealsDecided.CountAsync(a => a.State == AppealState.Overturned, cancellationToken);
 
-        // Durations are computed in memory: date arithmetic differs between SQLite (ticks) and SQL Server.
-        var flagToDecision = await (from d in decisions
-                                    join f in db.Set<Flag>() on d.FlagId equals f.Id
-                                    where d.Verdict != Verdict.Escalate
-                                    select new { d.FlagId, d.DecidedAt, f.CreatedAt }).ToListAsync(cancellationToken);
-        var firstDecisions = flagToDecision.GroupBy(x => x.FlagId).Select(g => g.Min(x => x.DecidedAt) - g.First().CreatedAt).ToList();
         var decisionIds = await db.Set<EnforcementAction>().AsNoTracking()
             .Where(a => a.Reason == EnforcementReason.Decision && a.State == EnforcementState.Succeeded && a.CompletedAt >= from && a.CompletedAt < to)
             .Select(a => new { a.ReasonId, a.CompletedAt }).ToListAsync(cancellationToken);
         var ids = decisionIds.Select(a => long.TryParse(a.ReasonId, CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id > 0).Distinct().ToList();
-        var decidedAt = await db.Set<FlagDecision>().AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.DecidedAt, cancellationToken);
+        // One array-like parameter, not one parameter per id: a month has thousands of these actions.
+        var decidedAt = await db.Set<FlagDecision>().AsNoTracking().Where(d => EF.Parameter(ids).Contains(d.Id)).Select(d => new { d.Id, d.DecidedAt }).ToDictionaryAsync(d => d.Id, d => d.DecidedAt, cancellationToken);
         var decisionToEffect = decisionIds
             .Where(a => long.TryParse(a.ReasonId, CultureInfo.InvariantCulture, out var id) && decidedAt.ContainsKey(id))
             .GroupBy(a => long.Parse(a.ReasonId!, CultureInfo.InvariantCulture))
@@ -83,22 +88,47 @@ public sealed class StatisticsService(IDbContextFactory<AppDbContext> dbFactory,
             from,
             to,
             Sorted(byCategory.Select(c => c with { Key = string.IsNullOrEmpty(c.Key) ? "(none)" : c.Key })),
-            Sorted(bySourceRaw.Select(x => new StatCount(x.Key.ToString(), x.Count))),
+            Sorted(figures.BySource),
             byCategory.Sum(c => c.Count),
-            flagsReviewed,
-            decisionCount,
-            Sorted(byVerdictRaw.Select(x => new StatCount(x.Key.ToString(), x.Count))),
+            figures.FlagsReviewed,
+            figures.Decisions,
+            Sorted(figures.ByVerdict),
             Sorted(byKindRaw.Select(x => new StatCount(x.Key.ToString(), x.Count))),
             inEffect,
             Sorted(byTypeRaw.Select(x => new StatCount(IncidentRules.Label(x.Key), x.Count))),
             bySeverityRaw.OrderBy(x => x.Key).Select(x => new StatCount(IncidentRules.Label(x.Key), x.Count)).ToList(),
-            [Median(FlagToDecision, firstDecisions), Median(DecisionToEnforcement, decisionToEffect), Median(IncidentDetectToMitigate, detectToMitigate)],
+            [figures.FlagToDecision, Median(DecisionToEnforcement, decisionToEffect), Median(IncidentDetectToMitigate, detectToMitigate)],
             appealsFiled,
             decidedAppeals,
             overturned)
         {
             IncidentDurations = durations,
         };
+    }
+
+    /// <summary>The flag and decision figures counted from the tables. Durations are computed in memory:
+    /// date arithmetic differs between SQLite (ticks) and SQL Server.</summary>
+    private static async Task<FlagFigures> DirectFlagFiguresAsync(AppDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var flags = db.Set<Flag>().AsNoTracking().Where(f => f.CreatedAt >= from && f.CreatedAt < to);
+        var byCategory = await flags.GroupBy(f => f.TopCategory).Select(g => new StatCount(g.Key, g.Count())).ToListAsync(cancellationToken);
+        var bySourceRaw = await flags.GroupBy(f => f.Source).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var decisions = db.Set<FlagDecision>().AsNoTracking().Where(d => d.DecidedAt >= from && d.DecidedAt < to);
+        var decisionCount = await decisions.CountAsync(cancellationToken);
+        var flagsReviewed = await decisions.Select(d => d.FlagId).Distinct().CountAsync(cancellationToken);
+        var byVerdictRaw = await decisions.GroupBy(d => d.Verdict).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var flagToDecision = await (from d in decisions
+                                    join f in db.Set<Flag>() on d.FlagId equals f.Id
+                                    where d.Verdict != Verdict.Escalate
+                                    select new { d.FlagId, d.DecidedAt, f.CreatedAt }).ToListAsync(cancellationToken);
+        var firstDecisions = flagToDecision.GroupBy(x => x.FlagId).Select(g => g.Min(x => x.DecidedAt) - g.First().CreatedAt).ToList();
+        return new FlagFigures(
+            byCategory,
+            bySourceRaw.Select(x => new StatCount(x.Key.ToString(), x.Count)).ToList(),
+            flagsReviewed,
+            decisionCount,
+            byVerdictRaw.Select(x => new StatCount(x.Key.ToString(), x.Count)).ToList(),
+            Median(FlagToDecision, firstDecisions));
     }
 
     public const string TimeToAcknowledge = "time-to-acknowledge";
