@@ -16,14 +16,17 @@ namespace ReviewConsole.Features.Quality;
 /// </summary>
 public static class BlindTriageView
 {
-    public static async Task<FlagDetails> ApplyAsync(AppDbContext db, StaffUser viewer, Flag flag, FlagDetails details, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<FlagDetails> ApplyAsync(AppDbContext db, StaffUser viewer, Flag flag, FlagDetails details, DateTimeOffset now, Func<FlagStatus, DateTimeOffset, SlaState> slaOf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(flag);
         ArgumentNullException.ThrowIfNull(details);
-        DateTimeOffset leaseUntil;
+        ArgumentNullException.ThrowIfNull(slaOf);
+        DateTimeOffset? leaseUntil;
         DateTimeOffset slaDue;
+        var status = FlagStatus.New;
+        DecisionView? ownDecision = null;
         var held = new HashSet<long> { flag.Id };
         if (flag.Status == FlagStatus.InDoubleReview)
         {
@@ -37,11 +40,15 @@ public static class BlindTriageView
             leaseUntil = flag.LeaseExpiresAt!.Value;
             slaDue = flag.SlaDueAt;
         }
-        else if (flag.Status == FlagStatus.Decided && await GoldenSetService.OpenAttemptAsync(db, viewer.Id, flag.Id, cancellationToken) is { } attempt && attempt.ExpiresAt > now)
+        else if (flag.Status == FlagStatus.Decided
+            && (await GoldenFlagView.ForViewerAsync(db, viewer.Id, [flag.Id], cancellationToken)).GetValueOrDefault(flag.Id) is { } golden)
         {
-            leaseUntil = attempt.ExpiresAt;
-            // The review window as it was when the flag was live, counted from when it was served.
-            slaDue = attempt.AssignedAt + (flag.SlaDueAt - flag.CreatedAt);
+            // Served as a golden item: held while the reservation runs, back in the queue when it lapsed,
+            // and once answered in the state the viewer's decision would have left it.
+            leaseUntil = golden.HeldAt(now) ? golden.ExpiresAt : null;
+            slaDue = golden.SlaDueAt(flag.CreatedAt, flag.SlaDueAt);
+            status = golden.Status;
+            ownDecision = golden.AsDecision(viewer.Name);
         }
         else
         {
@@ -62,18 +69,21 @@ public static class BlindTriageView
         };
         var cluster = details.Cluster is null ? null : details.Cluster with
         {
-            Members = details.Cluster.Members.Select(m => held.Contains(m.Id) ? m with { Status = FlagStatus.New } : m).ToList(),
-            OpenMembers = details.Cluster.OpenMembers + (held.Count > 1 ? held.Count : details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
+            Members = details.Cluster.Members.Select(m => held.Contains(m.Id) ? m with { Status = status } : m).ToList(),
+            OpenMembers = details.Cluster.OpenMembers + (status == FlagStatus.Decided ? 0 : held.Count > 1 ? held.Count : details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
         };
+        var ownPolicies = ownDecision is null ? [] : await PolicyVersionStamp.ResolveAsync(db, [ownDecision.PolicyVersions], cancellationToken);
         return details with
         {
-            Status = FlagStatus.New,
+            Status = status,
             SlaDueAt = slaDue,
-            Sla = slaDue <= now ? SlaState.Breached : SlaState.Ok,
-            Lease = new LeaseView(viewer.Id, viewer.Name, leaseUntil, HeldByMe: true, HeldByOther: false),
+            Sla = slaOf(status, slaDue),
+            Lease = leaseUntil is { } until
+                ? new LeaseView(viewer.Id, viewer.Name, until, HeldByMe: true, HeldByOther: false)
+                : new LeaseView(null, null, null, HeldByMe: false, HeldByOther: false),
             AssignedToName = null,
-            Decisions = [],
-            DecisionPolicies = [],
+            Decisions = ownDecision is null ? [] : [ownDecision],
+            DecisionPolicies = ownPolicies,
             Actor = actor,
             Cluster = cluster,
         };

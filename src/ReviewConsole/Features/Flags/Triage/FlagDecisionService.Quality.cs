@@ -42,7 +42,13 @@ public sealed partial class FlagDecisionService
                         return new DecisionOutcome(false, "This flag was already decided.");
                     }
 
-                    await golden.ScoreAsync(db, attempt, Answer(request), user, ct);
+                    var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
+                    var shown = new FlagGoldenAnswer(
+                        string.Join(' ', request.ConfirmedCategories.Distinct(StringComparer.Ordinal)),
+                        request.Action,
+                        request.Reason.Trim(),
+                        await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(flag, request.ConfirmedCategories), ct));
+                    await golden.ScoreAsync(db, attempt, Answer(request), user, ct, shown);
                     return await MimickedOutcomeAsync(db, flagId, request, ct);
                 },
                 cancellationToken);

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewConsole.Data.Flags;
+using ReviewConsole.Data.Quality;
+using ReviewConsole.Features.Actors;
+using ReviewConsole.Features.Flags.Queue;
+using ReviewConsole.Features.Flags.Triage;
+using ReviewConsole.Features.Quality;
+using ReviewConsole.Infrastructure.Identity;
+using ReviewConsole.Tests.Flags.Triage;
+
+namespace ReviewConsole.Tests.Quality;
+
+/// <summary>
+/// "Tells": ways a reviewer could find out that a flag they were served is a golden item. Each test
+/// sets a golden flag beside a live flag the same reviewer handles the same way, and compares what
+/// the reviewer can see of both.
+/// </summary>
+public sealed class GoldenTellsTests : IDisposable
+{
+    private readonly TriageFixture fixture = new(qualityOptions: new QualityOptions { GoldenShare = 0.5 }, sampler: new FixedSampler(0));
+    private readonly StaffUser alice = new("u-alice", "Alice");
+    private readonly StaffUser bob = new("u-bob", "Bob");
+    private readonly StaffUser lead = new("u-lead", "Lena Lead");
+
+    private static DecideFlagRequest Warn => new(Verdict.Violation, ["hate"], DecisionAction.Warn, "CP-2.1", "warn the organization");
+
+    /// <summary>A flag Alice decided (a violation that revoked the key) and a Lead promoted.</summary>
+    private async Task<long> GoldenFlagAsync(ActorIds actor)
+    {
+        var flag = await fixture.FlagAsync(actor, priority: 10, scores: [("hate", 0.95, true), ("violence", 0.4, false)]);
+        Assert.True((await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, flag, default)).Succeeded);
+        Assert.True((await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, flag, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.RevokeKey, "CP-2.1", "threat"), default)).Succeeded);
+        var promoted = await fixture.Golden.PromoteAsync(lead, new PromoteGoldenRequest(GoldenSourceKind.Flag, flag, Verdict.Violation, ["hate"], "CP-2.1", "clear threat"), default);
+        Assert.True(promoted.Succeeded, promoted.Message);
+        return flag;
+    }
+
+    /// <summary>A live flag Bob claims explicitly (Next would serve him the golden item first).</summary>
+    private async Task<long> LiveFlagHeldByBobAsync(ActorIds actor)
+    {
+        var live = await fixture.FlagAsync(actor, priority: 10, scores: [("hate", 0.95, true), ("violence", 0.4, false)]);
+        Assert.True((await fixture.Claims.ClaimAsync(bob, TriageRights.Reviewer, live, default)).Succeeded);
+        return live;
+    }
+
+    [Fact]
+    public async Task GoldenAnswered_TriageView_ShowsTheReviewersOwnDecisionAsALiveDecisionDoes()
+    {
+        var actor = await fixture.ActorAsync();
+        var golden = await GoldenFlagAsync(actor);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+        Assert.True((await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, golden, Warn, default)).Succeeded);
+        var live = await LiveFlagHeldByBobAsync(await fixture.ActorAsync("org_b", "app_b", "key_b"));
+        Assert.True((await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, live, Warn, default)).Succeeded);
+
+        // The page reloads after the answer when there is nothing next (and whenever Bob opens the flag again).
+        var goldenView = await fixture.Triage.GetAsync(golden, bob, default);
+        var liveView = await fixture.Triage.GetAsync(live, bob, default);
+
+        Assert.NotNull(goldenView);
+        Assert.NotNull(liveView);
+        Assert.Equal((FlagStatus.Decided, SlaState.Closed), (goldenView.Status, goldenView.Sla));
+        Assert.Equal((liveView.Status, liveView.Sla, liveView.Lease, liveView.AssignedToName), (goldenView.Status, goldenView.Sla, goldenView.Lease, goldenView.AssignedToName));
+        var own = Assert.Single(goldenView.Decisions);
+        var real = Assert.Single(liveView.Decisions);
+        Assert.Equal(real with { Id = 0, FlagId = golden }, own);
+        Assert.Equal(liveView.DecisionPolicies, goldenView.DecisionPolicies);
+        Assert.DoesNotContain(goldenView.Decisions, d => d.DecidedByName == alice.Name);
+    }
+
+    [Fact]
+    public async Task GoldenReservationLapsed_TriageView_ShowsAnOpenUnheldFlag()
+    {
+        var actor = await fixture.ActorAsync();
+        var golden = await GoldenFlagAsync(actor);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(30));
+        var view = await fixture.Triage.GetAsync(golden, bob, default);
+
+        Assert.NotNull(view);
+        Assert.Equal(FlagStatus.New, view.Status);
+        Assert.Empty(view.Decisions);
+        Assert.False(view.Lease.HeldByMe);
+        Assert.Null(view.Lease.OwnerName);
+    }
+
+    [Fact]
+    public async Task GoldenItem_ReleasedThenClaimed_BehavesAsALiveFlagBackInTheQueue()
+    {
+        var actor = await fixture.ActorAsync();
+        var golden = await GoldenFlagAsync(actor);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+
+        var released = await fixture.Claims.ReleaseAsync(bob, golden, "skipped", default);
+        var afterRelease = await fixture.Triage.GetAsync(golden, bob, default);
+        var claimed = await fixture.Claims.ClaimAsync(bob, TriageRights.Reviewer, golden, default);
+        var afterClaim = await fixture.Triage.GetAsync(golden, bob, default);
+        var answered = await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, golden, Warn, default);
+
+        Assert.True(released.Succeeded, released.Message);
+        Assert.False(afterRelease!.Lease.HeldByMe);
+        Assert.Equal(FlagStatus.New, afterRelease.Status);
+        Assert.True(claimed.Succeeded, claimed.Message);
+        Assert.True(afterClaim!.Lease.HeldByMe);
+        Assert.True(answered.Succeeded, answered.Message);
+        await using var db = fixture.Database.CreateContext();
+        Assert.Equal(1, await db.Set<FlagDecision>().CountAsync());
+        Assert.NotNull((await db.Set<GoldenAnswer>().SingleAsync()).AnsweredAt);
+    }
+
+    public void Dispose() => fixture.Dispose();
+}
