@@ -109,5 +109,60 @@ public sealed class GoldenTellsTests : IDisposable
         Assert.NotNull((await db.Set<GoldenAnswer>().SingleAsync()).AnsweredAt);
     }
 
+    [Fact]
+    public async Task GoldenItem_InTheQueue_LooksToItsReviewerAsTheLiveFlagTheyHeldAndDecided()
+    {
+        var actor = await fixture.ActorAsync();
+        var golden = await GoldenFlagAsync(actor);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+        var live = await LiveFlagHeldByBobAsync(actor);
+
+        async Task<FlagSummary?> RowAsync(long id, QueueStatusFilter status, StaffUser viewer, SlaState? sla = null)
+        {
+            // A page size of one walks every page, so the golden row is checked against the cursor too.
+            FlagQueueCursor? cursor = null;
+            do
+            {
+                var page = await fixture.Queue.GetPageAsync(new FlagQueueFilter { Status = status, Sla = sla }, cursor, 1, viewer.Id, default);
+                if (page.Items.FirstOrDefault(i => i.Id == id) is { } row)
+                {
+                    return row;
+                }
+
+                cursor = page.Next;
+            }
+            while (cursor is not null);
+            return null;
+        }
+
+        // Held: open, leased by Bob, in every open view and in no decided one.
+        foreach (var status in new[] { QueueStatusFilter.All, QueueStatusFilter.Open, QueueStatusFilter.New })
+        {
+            var liveRow = await RowAsync(live, status, bob);
+            var goldenRow = await RowAsync(golden, status, bob);
+            Assert.NotNull(liveRow);
+            Assert.NotNull(goldenRow);
+            Assert.Equal((liveRow.Status, liveRow.LeaseOwnerName, liveRow.AssignedToName, liveRow.Sla), (goldenRow.Status, goldenRow.LeaseOwnerName, goldenRow.AssignedToName, goldenRow.Sla));
+        }
+
+        Assert.Null(await RowAsync(golden, QueueStatusFilter.Decided, bob));
+        Assert.Null(await RowAsync(golden, QueueStatusFilter.All, bob, SlaState.Closed));
+        Assert.NotNull(await RowAsync(golden, QueueStatusFilter.All, bob, SlaState.Ok));
+
+        // Answered: decided, like the live flag Bob decided the same way.
+        Assert.True((await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, golden, Warn, default)).Succeeded);
+        Assert.True((await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, live, Warn, default)).Succeeded);
+        var liveDecided = await RowAsync(live, QueueStatusFilter.Decided, bob);
+        var goldenDecided = await RowAsync(golden, QueueStatusFilter.Decided, bob);
+        Assert.NotNull(liveDecided);
+        Assert.NotNull(goldenDecided);
+        Assert.Equal((liveDecided.Status, liveDecided.LeaseOwnerName, liveDecided.Sla), (goldenDecided.Status, goldenDecided.LeaseOwnerName, goldenDecided.Sla));
+        Assert.Null(await RowAsync(golden, QueueStatusFilter.Open, bob));
+
+        // Anyone else sees the flag as it really is.
+        Assert.Null(await RowAsync(golden, QueueStatusFilter.Open, alice));
+        Assert.NotNull(await RowAsync(golden, QueueStatusFilter.Decided, alice));
+    }
+
     public void Dispose() => fixture.Dispose();
 }
