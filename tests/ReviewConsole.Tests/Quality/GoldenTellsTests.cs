@@ -164,5 +164,24 @@ public sealed class GoldenTellsTests : IDisposable
         Assert.NotNull(await RowAsync(golden, QueueStatusFilter.Decided, alice));
     }
 
+    [Fact]
+    public async Task GoldenAnswer_MyQualityFigures_DoNotMoveUntilTheWeekEnds()
+    {
+        var agreement = new AgreementService(fixture.Database.Factory, fixture.Clock);
+        var golden = await GoldenFlagAsync(await fixture.ActorAsync());
+        var before = await agreement.PersonalAsync(bob.Id, bob.Name, 90, default);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+        Assert.True((await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, golden, Warn, default)).Succeeded);
+
+        // Right after the answer (and for the rest of the week) the figures are those of before it.
+        var after = await agreement.PersonalAsync(bob.Id, bob.Name, 90, default);
+        fixture.Clock.Advance(TimeSpan.FromDays(7));
+        var nextWeek = await agreement.PersonalAsync(bob.Id, bob.Name, 90, default);
+
+        Assert.Equal((0, 0), (before.Golden.Answered, after.Golden.Answered));
+        Assert.Empty(after.GoldenByWeek);
+        Assert.Equal((1, 1), (nextWeek.Golden.Answered, nextWeek.Golden.Correct));
+    }
+
     public void Dispose() => fixture.Dispose();
 }
