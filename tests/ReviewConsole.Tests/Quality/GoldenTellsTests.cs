@@ -183,5 +183,25 @@ public sealed class GoldenTellsTests : IDisposable
         Assert.Equal((1, 1), (nextWeek.Golden.Answered, nextWeek.Golden.Correct));
     }
 
+    [Fact]
+    public async Task GoldenItem_InTheClusterPanelOfAnotherMember_ShowsAsItsReviewerSawIt()
+    {
+        var actor = await fixture.ActorAsync();
+        var cluster = await fixture.ClusterAsync();
+        var golden = await fixture.FlagAsync(actor, clusterId: cluster);
+        var other = await fixture.FlagAsync(actor, clusterId: cluster);
+        Assert.True((await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, golden, default)).Succeeded);
+        Assert.True((await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, golden, new DecideFlagRequest(Verdict.Violation, ["hate"], DecisionAction.None, "CP-2.1", "threat"), default)).Succeeded);
+        Assert.True((await fixture.Golden.PromoteAsync(lead, new PromoteGoldenRequest(GoldenSourceKind.Flag, golden, Verdict.Violation, ["hate"], "CP-2.1", "x"), default)).Succeeded);
+        Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
+
+        var bobSees = await fixture.Triage.GetAsync(other, bob, default);
+        var aliceSees = await fixture.Triage.GetAsync(other, alice, default);
+
+        Assert.Equal(FlagStatus.New, bobSees!.Cluster!.Members.Single(m => m.Id == golden).Status);
+        Assert.Equal(aliceSees!.Cluster!.OpenMembers + 1, bobSees.Cluster.OpenMembers);
+        Assert.Equal(FlagStatus.Decided, aliceSees.Cluster.Members.Single(m => m.Id == golden).Status);
+    }
+
     public void Dispose() => fixture.Dispose();
 }

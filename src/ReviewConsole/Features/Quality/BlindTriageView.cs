@@ -52,7 +52,7 @@ public static class BlindTriageView
         }
         else
         {
-            return details;
+            return await GoldenClusterMembersAsync(db, viewer, details, cancellationToken);
         }
 
         var decisionIds = await db.Set<FlagDecision>().AsNoTracking().Where(d => d.FlagId == flag.Id).Select(d => d.Id).ToListAsync(cancellationToken);
@@ -86,6 +86,31 @@ public static class BlindTriageView
             DecisionPolicies = ownPolicies,
             Actor = actor,
             Cluster = cluster,
+        };
+    }
+
+    /// <summary>On any other flag's page, cluster members the viewer was served as golden items show in
+    /// the state the viewer saw them in.</summary>
+    private static async Task<FlagDetails> GoldenClusterMembersAsync(AppDbContext db, StaffUser viewer, FlagDetails details, CancellationToken cancellationToken)
+    {
+        if (details.Cluster is not { Members.Count: > 0 } cluster)
+        {
+            return details;
+        }
+
+        var golden = await GoldenFlagView.ForViewerAsync(db, viewer.Id, cluster.Members.Select(m => m.Id).ToList(), cancellationToken);
+        if (golden.Count == 0)
+        {
+            return details;
+        }
+
+        return details with
+        {
+            Cluster = cluster with
+            {
+                Members = cluster.Members.Select(m => golden.TryGetValue(m.Id, out var g) ? m with { Status = g.Status } : m).ToList(),
+                OpenMembers = cluster.OpenMembers + golden.Values.Count(g => g.Status != FlagStatus.Decided),
+            },
         };
     }
 }
