@@ -11,7 +11,9 @@ namespace ReviewConsole.Features.Quality;
 /// <summary>
 /// What the triage page shows a reviewer who holds a golden item or a second review: the flag as
 /// if it were new and theirs — no decision history, no status, no strike or enforcement that the
-/// earlier decision caused, the cluster listing it as open. The reviewer cannot tell a known-answer
+/// earlier decision caused, the cluster listing it as open. A golden item stays live-looking to the
+/// reviewer it was served to after that: unheld once its reservation lapsed, and after their answer
+/// decided by them (see <see cref="GoldenFlagView"/>). The reviewer cannot tell a known-answer
 /// item from live work, and a second reviewer cannot see the first answer.
 /// </summary>
 public static class BlindTriageView
