@@ -11,8 +11,8 @@ using ReviewConsole.Tests.Flags.Triage;
 
 namespace ReviewConsole.Tests.Quality;
 
-/// <summary>A golden answer that would open an incident opens none, yet confirms like a real decision:
-/// with the number of a real incident that already holds the content.</summary>
+/// <summary>A golden answer that would open an incident opens none, yet confirms exactly like a real
+/// decision (live confirmations name no incident number either).</summary>
 public sealed class GoldenIncidentTests : IDisposable
 {
     private readonly TriageFixture fixture = new(qualityOptions: new QualityOptions { GoldenShare = 0.5 }, sampler: new FixedSampler(0));
@@ -44,24 +44,19 @@ public sealed class GoldenIncidentTests : IDisposable
     }
 
     [Fact]
-    public async Task GoldenAnswer_OpenIncident_OpensNoneAndNamesTheIncidentThatHoldsTheFlag()
+    public async Task GoldenAnswer_OpenIncident_OpensNoneAndConfirmsAsALiveDecisionDoes()
     {
         var actor = await fixture.ActorAsync();
         var flag = await DecidedAsync(actor, DecisionAction.OpenIncident);
         await PromoteAsync(flag, DecisionAction.OpenIncident);
-        long original;
-        await using (var db = fixture.Database.CreateContext())
-        {
-            original = (await db.Set<IncidentLink>().SingleAsync(l => l.Type == IncidentLinkType.Flag && l.TargetId == flag)).IncidentId;
-        }
 
         var before = await CountsAsync();
         Assert.Equal(flag, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
         var answered = await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, flag, Violation(DecisionAction.OpenIncident), default);
 
         Assert.True(answered.Succeeded, answered.Message);
-        Assert.Equal($"Violation recorded; incident #{original} opened.", answered.Message);
-        Assert.Equal(original, answered.IncidentId);
+        Assert.Equal("Violation recorded; incident opened for the incident responders.", answered.Message);
+        Assert.Null(answered.IncidentId);
         Assert.Equal(before, await CountsAsync());
         await using var check = fixture.Database.CreateContext();
         Assert.True((await check.Set<GoldenAnswer>().SingleAsync()).Correct);
@@ -69,29 +64,28 @@ public sealed class GoldenIncidentTests : IDisposable
     }
 
     [Fact]
-    public async Task GoldenAnswer_OpenIncidentOnAFlagNoIncidentHolds_NamesTheOrganizationsIncidentAndLooksLikeARealDecision()
+    public async Task GoldenAnswer_OpenIncidentWhereNoIncidentExistsAnywhere_ConfirmsExactlyAsTheLiveDecisionBesideIt()
     {
+        // The original decision revoked a key: no incident exists in the whole database, which used to
+        // leave the golden confirmation without the incident a live one names.
         var actor = await fixture.ActorAsync();
         var golden = await DecidedAsync(actor, DecisionAction.RevokeKey);
         await PromoteAsync(golden, DecisionAction.RevokeKey);
-        var other = await DecidedAsync(actor, DecisionAction.OpenIncident);
-        long orgIncident;
-        await using (var db = fixture.Database.CreateContext())
-        {
-            orgIncident = (await db.Set<IncidentLink>().SingleAsync(l => l.Type == IncidentLinkType.Flag && l.TargetId == other)).IncidentId;
-        }
 
         var before = await CountsAsync();
+        Assert.Equal(0, before.Incidents);
         Assert.Equal(golden, (await fixture.Claims.ClaimNextAsync(bob, TriageRights.Reviewer, [], default)).FlagId);
         var answered = await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, golden, Violation(DecisionAction.OpenIncident), default);
+        var afterGolden = await CountsAsync();
 
         // A real decision of the same kind, for the shape of its confirmation.
         var live = await fixture.FlagAsync(actor);
-        await fixture.Claims.ClaimAsync(alice, TriageRights.Reviewer, live, default);
-        var real = await fixture.Decisions.DecideAsync(alice, TriageRights.Reviewer, live, Violation(DecisionAction.OpenIncident), default);
+        await fixture.Claims.ClaimAsync(bob, TriageRights.Reviewer, live, default);
+        var real = await fixture.Decisions.DecideAsync(bob, TriageRights.Reviewer, live, Violation(DecisionAction.OpenIncident), default);
 
-        Assert.Equal($"Violation recorded; incident #{orgIncident} opened.", answered.Message);
-        Assert.Equal($"Violation recorded; incident #{real.IncidentId} opened.", real.Message);
+        Assert.Equal(real.Message, answered.Message);
+        Assert.NotNull(real.IncidentId);
+        Assert.Equal(before, afterGolden);
         var after = await CountsAsync();
         Assert.Equal(before.Incidents + 1, after.Incidents);
         Assert.Equal(before.Actions, after.Actions);

@@ -172,6 +172,39 @@ public sealed class GoldenUseCaseTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GoldenReplay_OfAResubmissionAfterAnEarlierApproval_ShowsNoApprovalOrDriftAsTheLiveSubmissionDid()
+    {
+        // Approved, back for re-review, changes requested, resubmitted: the live submission carried no
+        // approval, conditions or drift card when Uma rejected it.
+        var id = await host.SubmitAsync();
+        Assert.True((await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.Approve)).Succeeded);
+        await host.AddKeysAsync("org_acme", "app_help", 1, tokensUsedEach: 5_000);
+        await using (var db = host.Database.CreateContext())
+        {
+            await db.Set<UseCaseSubmission>().Where(x => x.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.State, SubmissionState.ReReview));
+        }
+
+        Assert.True((await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.RequestChanges, questions: "Who reviews outputs?")).Succeeded);
+        Assert.True((await host.Intake.ResubmitAsync(id, UseCaseTestHost.ValidRequest(), Submitter.Staff(UseCaseTestHost.Developer), default)).Succeeded);
+        var live = await host.Review.GetAsync(id, UseCaseTestHost.Uma, default);
+        Assert.True((await host.ClaimAndDecideAsync(id, UseCaseDecisionKind.Reject, reason: RejectReason)).Succeeded);
+        Assert.True((await host.Golden.PromoteAsync(lead, new PromoteGoldenRequest(GoldenSourceKind.UseCase, id, Verdict.NoViolation, [], "", "resubmission"), default)).Succeeded);
+        host.QualityOptions.UseCaseGoldenShare = 1;
+
+        Assert.Equal(id, (await host.Review.NextAsync(UseCaseTestHost.Lee, default)).SubmissionId);
+        var replay = await host.Review.GetAsync(id, UseCaseTestHost.Lee, default);
+
+        Assert.NotNull(live);
+        Assert.NotNull(replay);
+        Assert.Equal((SubmissionState.Submitted, (DateTimeOffset?)null), (live.State, live.ApprovedAt));
+        Assert.Null(live.Drift);
+        Assert.Equal(live.State, replay.State);
+        Assert.Equal((live.ApprovedAt, live.Conditions, live.Tier, live.ReReviewAt), (replay.ApprovedAt, replay.Conditions, replay.Tier, replay.ReReviewAt));
+        Assert.Null(replay.Drift);
+        Assert.Equal(live.Decisions.Select(d => d.Id), replay.Decisions.Select(d => d.Id));
+    }
+
+    [Fact]
     public async Task UseCaseGoldenShare_OverManyClaims_IsWithinTolerance()
     {
         await GoldenRejectionAsync();

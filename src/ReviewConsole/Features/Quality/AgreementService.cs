@@ -112,16 +112,20 @@ public sealed class AgreementService(IDbContextFactory<AppDbContext> dbFactory, 
     }
 
     /// <summary>The figures of one reviewer, computed from their rows only.</summary>
+    /// <summary>A reviewer's own figures over <paramref name="days"/> days up to the start of the current
+    /// (ISO, UTC) week. The current week is left out on purpose: a count that moved right after a decision
+    /// would tell the reviewer that the item they just answered was a golden item or a second review.</summary>
     public async Task<PersonalQuality> PersonalAsync(string reviewerId, string reviewerName, int days, CancellationToken cancellationToken)
     {
-        var from = clock.GetUtcNow().AddDays(-days);
+        var until = PersonalFiguresUntil(clock.GetUtcNow());
+        var from = until.AddDays(-days);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var answers = await db.Set<GoldenAnswer>().AsNoTracking()
-            .Where(a => a.ReviewerId == reviewerId && a.AnsweredAt != null && a.AnsweredAt >= from)
+            .Where(a => a.ReviewerId == reviewerId && a.AnsweredAt != null && a.AnsweredAt >= from && a.AnsweredAt < until)
             .Select(a => new { a.AnsweredAt, a.Correct })
             .ToListAsync(cancellationToken);
         var mine = await db.Set<DoubleReview>().AsNoTracking()
-            .Where(r => r.SecondAt != null && r.SecondAt >= from && (r.FirstReviewerId == reviewerId || r.SecondReviewerId == reviewerId))
+            .Where(r => r.SecondAt != null && r.SecondAt >= from && r.SecondAt < until && (r.FirstReviewerId == reviewerId || r.SecondReviewerId == reviewerId))
             .ToListAsync(cancellationToken);
         var agreed = mine.Count(r => DoubleReviewService.First(r).AgreesWith(DoubleReviewService.Second(r)!));
         var byWeek = answers
@@ -136,6 +140,10 @@ public sealed class AgreementService(IDbContextFactory<AppDbContext> dbFactory, 
             WilsonInterval.Of(agreed, mine.Count),
             byWeek);
     }
+
+    /// <summary>Where a reviewer's own figures end: the start of the week <paramref name="now"/> is in.</summary>
+    public static DateTimeOffset PersonalFiguresUntil(DateTimeOffset now) =>
+        new(WeekStart(now).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     public static KappaResult VerdictKappa(IEnumerable<AgreementPair> pairs) =>
         AgreementMath.Kappa(pairs.Select(p => (p.First.Verdict == Verdict.Violation, p.Second.Verdict == Verdict.Violation)));

@@ -11,19 +11,24 @@ namespace ReviewConsole.Features.Quality;
 /// <summary>
 /// What the triage page shows a reviewer who holds a golden item or a second review: the flag as
 /// if it were new and theirs — no decision history, no status, no strike or enforcement that the
-/// earlier decision caused, the cluster listing it as open. The reviewer cannot tell a known-answer
+/// earlier decision caused, the cluster listing it as open. A golden item stays live-looking to the
+/// reviewer it was served to after that: unheld once its reservation lapsed, and after their answer
+/// decided by them (see <see cref="GoldenFlagView"/>). The reviewer cannot tell a known-answer
 /// item from live work, and a second reviewer cannot see the first answer.
 /// </summary>
 public static class BlindTriageView
 {
-    public static async Task<FlagDetails> ApplyAsync(AppDbContext db, StaffUser viewer, Flag flag, FlagDetails details, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<FlagDetails> ApplyAsync(AppDbContext db, StaffUser viewer, Flag flag, FlagDetails details, DateTimeOffset now, Func<FlagStatus, DateTimeOffset, SlaState> slaOf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(flag);
         ArgumentNullException.ThrowIfNull(details);
-        DateTimeOffset leaseUntil;
+        ArgumentNullException.ThrowIfNull(slaOf);
+        DateTimeOffset? leaseUntil;
         DateTimeOffset slaDue;
+        var status = FlagStatus.New;
+        DecisionView? ownDecision = null;
         var held = new HashSet<long> { flag.Id };
         if (flag.Status == FlagStatus.InDoubleReview)
         {
@@ -37,15 +42,19 @@ public static class BlindTriageView
             leaseUntil = flag.LeaseExpiresAt!.Value;
             slaDue = flag.SlaDueAt;
         }
-        else if (flag.Status == FlagStatus.Decided && await GoldenSetService.OpenAttemptAsync(db, viewer.Id, flag.Id, cancellationToken) is { } attempt && attempt.ExpiresAt > now)
+        else if (flag.Status == FlagStatus.Decided
+            && (await GoldenFlagView.ForViewerAsync(db, viewer.Id, [flag.Id], cancellationToken)).GetValueOrDefault(flag.Id) is { } golden)
         {
-            leaseUntil = attempt.ExpiresAt;
-            // The review window as it was when the flag was live, counted from when it was served.
-            slaDue = attempt.AssignedAt + (flag.SlaDueAt - flag.CreatedAt);
+            // Served as a golden item: held while the reservation runs, back in the queue when it lapsed,
+            // and once answered in the state the viewer's decision would have left it.
+            leaseUntil = golden.HeldAt(now) ? golden.ExpiresAt : null;
+            slaDue = golden.SlaDueAt(flag.CreatedAt, flag.SlaDueAt);
+            status = golden.Status;
+            ownDecision = golden.AsDecision(viewer.Name);
         }
         else
         {
-            return details;
+            return await GoldenClusterMembersAsync(db, viewer, details, cancellationToken);
         }
 
         var decisionIds = await db.Set<FlagDecision>().AsNoTracking().Where(d => d.FlagId == flag.Id).Select(d => d.Id).ToListAsync(cancellationToken);
@@ -62,20 +71,48 @@ public static class BlindTriageView
         };
         var cluster = details.Cluster is null ? null : details.Cluster with
         {
-            Members = details.Cluster.Members.Select(m => held.Contains(m.Id) ? m with { Status = FlagStatus.New } : m).ToList(),
-            OpenMembers = details.Cluster.OpenMembers + (held.Count > 1 ? held.Count : details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
+            Members = details.Cluster.Members.Select(m => held.Contains(m.Id) ? m with { Status = status } : m).ToList(),
+            OpenMembers = details.Cluster.OpenMembers + (status == FlagStatus.Decided ? 0 : held.Count > 1 ? held.Count : details.Cluster.Members.Any(m => m.Id == flag.Id) ? 1 : 0),
         };
+        var ownPolicies = ownDecision is null ? [] : await PolicyVersionStamp.ResolveAsync(db, [ownDecision.PolicyVersions], cancellationToken);
         return details with
         {
-            Status = FlagStatus.New,
+            Status = status,
             SlaDueAt = slaDue,
-            Sla = slaDue <= now ? SlaState.Breached : SlaState.Ok,
-            Lease = new LeaseView(viewer.Id, viewer.Name, leaseUntil, HeldByMe: true, HeldByOther: false),
+            Sla = slaOf(status, slaDue),
+            Lease = leaseUntil is { } until
+                ? new LeaseView(viewer.Id, viewer.Name, until, HeldByMe: true, HeldByOther: false)
+                : new LeaseView(null, null, null, HeldByMe: false, HeldByOther: false),
             AssignedToName = null,
-            Decisions = [],
-            DecisionPolicies = [],
+            Decisions = ownDecision is null ? [] : [ownDecision],
+            DecisionPolicies = ownPolicies,
             Actor = actor,
             Cluster = cluster,
+        };
+    }
+
+    /// <summary>On any other flag's page, cluster members the viewer was served as golden items show in
+    /// the state the viewer saw them in.</summary>
+    private static async Task<FlagDetails> GoldenClusterMembersAsync(AppDbContext db, StaffUser viewer, FlagDetails details, CancellationToken cancellationToken)
+    {
+        if (details.Cluster is not { Members.Count: > 0 } cluster)
+        {
+            return details;
+        }
+
+        var golden = await GoldenFlagView.ForViewerAsync(db, viewer.Id, cluster.Members.Select(m => m.Id).ToList(), cancellationToken);
+        if (golden.Count == 0)
+        {
+            return details;
+        }
+
+        return details with
+        {
+            Cluster = cluster with
+            {
+                Members = cluster.Members.Select(m => golden.TryGetValue(m.Id, out var g) ? m with { Status = g.Status } : m).ToList(),
+                OpenMembers = cluster.OpenMembers + golden.Values.Count(g => g.Status != FlagStatus.Decided),
+            },
         };
     }
 }

@@ -184,8 +184,10 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
         return pick.FlagId;
     }
 
-    /// <summary>Scores an answer to an open attempt (inside the caller's transaction). Nothing else is written.</summary>
-    public async Task<bool> ScoreAsync(AppDbContext db, GoldenAnswer attempt, ReviewAnswer answer, StaffUser user, CancellationToken cancellationToken)
+    /// <summary>Scores an answer to an open attempt (inside the caller's transaction). Nothing else is
+    /// written; <paramref name="shown"/> keeps the rest of the answer so the reviewer's pages show it
+    /// back as their decision.</summary>
+    public async Task<bool> ScoreAsync(AppDbContext db, GoldenAnswer attempt, ReviewAnswer answer, StaffUser user, CancellationToken cancellationToken, FlagGoldenAnswer? shown = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(attempt);
@@ -197,6 +199,7 @@ public sealed class GoldenSetService(IDbContextFactory<AppDbContext> dbFactory, 
         attempt.Verdict = answer.Verdict;
         attempt.Categories = ReviewAnswer.Join(answer.Categories);
         attempt.Clause = answer.Clause.Trim();
+        attempt.AnswerJson = shown?.ToJson();
         attempt.VerdictCorrect = verdictCorrect;
         attempt.CategoriesCorrect = categoriesCorrect;
         attempt.Correct = verdictCorrect && categoriesCorrect;

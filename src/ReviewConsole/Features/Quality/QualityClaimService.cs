@@ -37,6 +37,65 @@ public sealed class QualityClaimService(
         return rows > 0;
     }
 
+    /// <summary>An explicit Claim of a golden item <paramref name="user"/> was served and has not answered
+    /// (its reservation lapsed or was given back): the reservation is taken again, counted for exposure and
+    /// audited exactly as a claim of a live flag, so the page behaves as for any flag back in the queue.</summary>
+    /// <returns>Whether it was claimed, and the category whose exposure cap refused it.</returns>
+    public async Task<(bool Claimed, string? CappedBy)> ReclaimGoldenAsync(StaffUser user, long flagId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                var rows = await UnansweredAttempt(db, user.Id, flagId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiresAt, until), ct);
+                if (rows == 0)
+                {
+                    return (false, (string?)null);
+                }
+
+                if (await wellness.CountExposureAsync(db, user, [flagId], ct) is { } cappedBy)
+                {
+                    return (false, cappedBy);
+                }
+
+                await audit.AppendAsync(db, user, new AuditEntry("flag.claimed", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Claimed flag {flagId} until {until:HH:mm:ss} UTC"), ct);
+                return (true, (string?)null);
+            },
+            result => result.Item1,
+            cancellationToken);
+    }
+
+    /// <summary>Skip or release of a golden item <paramref name="user"/> holds: the reservation ends now,
+    /// audited as a release, and the flag shows as back in the queue; false when they hold none on it.</summary>
+    public async Task<bool> ReleaseGoldenAsync(StaffUser user, long flagId, string why, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return await db.InTransactionAsync(
+            async ct =>
+            {
+                var rows = await UnansweredAttempt(db, user.Id, flagId).Where(a => a.ExpiresAt > now)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiresAt, now), ct);
+                if (rows == 0)
+                {
+                    return false;
+                }
+
+                await audit.AppendAsync(db, user, new AuditEntry("flag.released", "Flag", flagId.ToString(CultureInfo.InvariantCulture), $"Released flag {flagId} ({why})"), ct);
+                return true;
+            },
+            released => released,
+            cancellationToken);
+    }
+
+    private static IQueryable<GoldenAnswer> UnansweredAttempt(AppDbContext db, string userId, long flagId) =>
+        db.Set<GoldenAnswer>()
+            .Where(a => a.ReviewerId == userId && a.AnsweredAt == null)
+            .Where(a => db.Set<GoldenItem>().Any(g => g.Id == a.GoldenItemId && g.Kind == GoldenSourceKind.Flag && g.SourceId == flagId));
+
     /// <summary>Wiring outside the container (tests, benchmarks): the services with the given options.</summary>
     public static QualityClaimService Create(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, WellnessService wellness, TimeProvider clock, QualityOptions? options = null)
     {

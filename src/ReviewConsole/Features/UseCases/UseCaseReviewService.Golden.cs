@@ -94,11 +94,14 @@ public sealed partial class UseCaseReviewService
         var content = UseCaseContent.FromJson(revision.ContentJson);
         var checklist = ChecklistScorer.Score(content, category.RiskLevel, category.RequiredSafeguards);
 
-        // What was in force when the promoted decision was taken: the approval before it, if any.
-        var lastApproval = await db.Set<UseCaseDecision>().AsNoTracking()
-            .Where(d => d.SubmissionId == s.Id && d.Id < source.Id && (d.Kind == UseCaseDecisionKind.Approve || d.Kind == UseCaseDecisionKind.ApproveWithConditions))
+        // What was in force when the promoted decision was taken: the approval just before it, if the
+        // decision before it was one. A request for changes or a rejection clears a live submission's
+        // approval, conditions and drift card, so an older approval must not show either.
+        var previous = await db.Set<UseCaseDecision>().AsNoTracking()
+            .Where(d => d.SubmissionId == s.Id && d.Id < source.Id)
             .OrderByDescending(d => d.Id)
             .FirstOrDefaultAsync(cancellationToken);
+        var lastApproval = previous is { Kind: UseCaseDecisionKind.Approve or UseCaseDecisionKind.ApproveWithConditions } ? previous : null;
         UseCaseDecisionKind? approvalKind = lastApproval?.Kind;
         var conditions = UseCaseConditions.FromJson(lastApproval?.ConditionsJson);
         var approvedAt = lastApproval?.DecidedAt;

@@ -152,7 +152,7 @@ public sealed class FlagDecisionServiceTests : IDisposable
 
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.NotNull(outcome.IncidentId);
-        Assert.Contains($"incident #{outcome.IncidentId} opened", outcome.Message);
+        Assert.Equal("Violation recorded; incident opened for the incident responders.", outcome.Message);
         await using var db = fixture.Database.CreateContext();
         var incident = await db.Set<Incident>().SingleAsync();
         Assert.Equal(outcome.IncidentId, incident.Id);

@@ -78,7 +78,7 @@ public sealed partial class FlagQueuePage
         busy = true;
         try
         {
-            results = await Queue.GetPageAsync(filter, current, Queue.DefaultPageSize, cts.Token);
+            results = await Queue.GetPageAsync(filter, current, Queue.DefaultPageSize, user.Id, cts.Token);
         }
         finally
         {

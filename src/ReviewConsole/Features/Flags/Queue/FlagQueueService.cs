@@ -10,6 +10,7 @@ using ReviewConsole.Data.Flags;
 using ReviewConsole.Data.Identity;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Flags.Triage;
+using ReviewConsole.Features.Quality;
 using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Flags.Queue;
@@ -25,11 +26,18 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
 
     public int DefaultPageSize => options.Value.QueuePageSize;
 
-    public async Task<QueuePage> GetPageAsync(FlagQueueFilter filter, FlagQueueCursor? after, int pageSize, CancellationToken cancellationToken)
+    public Task<QueuePage> GetPageAsync(FlagQueueFilter filter, FlagQueueCursor? after, int pageSize, CancellationToken cancellationToken) =>
+        GetPageAsync(filter, after, pageSize, viewerId: null, cancellationToken);
+
+    /// <summary>A page as <paramref name="viewerId"/> sees it: flags they were served as golden items
+    /// show (and filter, sort and page) in the state they saw them in, not their real one.</summary>
+    public async Task<QueuePage> GetPageAsync(FlagQueueFilter filter, FlagQueueCursor? after, int pageSize, string? viewerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         pageSize = Math.Clamp(pageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var golden = viewerId is null ? null : await GoldenFlagView.ForViewerAsync(db, viewerId, null, cancellationToken);
+        var goldenIds = golden is { Count: > 0 } ? golden.Keys.ToList() : null;
         // Sorted by priority, "Open" (two statuses) is one query per status, so each reads the
         // (Status, Priority, Id) index in order; an IN over both would make SQLite sort every open
         // flag. Other sort keys have their own index, in which the status is just a filter.
@@ -40,6 +48,11 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
         foreach (var status in statuses)
         {
             var query = Filter(db, db.Set<Flag>().AsNoTracking(), filter with { Status = status });
+            if (goldenIds is not null)
+            {
+                query = query.Where(f => !goldenIds.Contains(f.Id));
+            }
+
             if (after is not null)
             {
                 query = query.Where(After(filter.Sort, filter.Descending, after));
@@ -53,7 +66,12 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
                 .ToListAsync(cancellationToken));
         }
 
-        if (statuses.Length > 1)
+        if (golden is { Count: > 0 })
+        {
+            rows.AddRange(await GoldenRowsAsync(db, filter, after, golden, viewerId!, cancellationToken));
+        }
+
+        if (statuses.Length > 1 || golden is { Count: > 0 })
         {
             rows = [.. SortRows(rows, filter.Sort, filter.Descending).Take(pageSize + 1)];
         }
@@ -246,6 +264,62 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
         }
 
         return query;
+    }
+
+    /// <summary>The viewer's golden flags as they saw them, through the same filters and cursor as the
+    /// rest of the page (the state-dependent ones, status and SLA, applied to the state they saw).</summary>
+    private async Task<List<QueueRow>> GoldenRowsAsync(AppDbContext db, FlagQueueFilter filter, FlagQueueCursor? after, IReadOnlyDictionary<long, GoldenFlagView> golden, string viewerId, CancellationToken cancellationToken)
+    {
+        var ids = golden.Keys.ToList();
+        var stored = await Filter(db, db.Set<Flag>().AsNoTracking().Where(f => ids.Contains(f.Id)), filter with { Status = QueueStatusFilter.All, Sla = null })
+            .Select(f => new QueueRow(
+                f.Id, f.UpstreamId, f.CreatedAt, f.TopCategory, f.TopScore, f.Status, f.Priority, f.SlaDueAt,
+                f.OrganizationId, f.ClassifierName, f.ClassifierVersion, f.LeaseOwner, f.LeaseExpiresAt, f.AssignedTo, f.ClusterId))
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var shown = stored.Select(r =>
+        {
+            var view = golden[r.Id];
+            var held = view.HeldAt(now);
+            return r with
+            {
+                Status = view.Status,
+                SlaDueAt = view.SlaDueAt(r.CreatedAt, r.SlaDueAt),
+                LeaseOwner = held ? viewerId : null,
+                LeaseExpiresAt = held ? view.ExpiresAt : null,
+                AssignedTo = null,
+            };
+        });
+        var matching = shown.Where(r => filter.Status switch
+        {
+            QueueStatusFilter.Open => r.Status is FlagStatus.New or FlagStatus.Escalated,
+            QueueStatusFilter.New => r.Status == FlagStatus.New,
+            QueueStatusFilter.Escalated => r.Status == FlagStatus.Escalated,
+            QueueStatusFilter.Decided => r.Status == FlagStatus.Decided,
+            _ => true,
+        });
+        if (filter.Sla is { } sla)
+        {
+            matching = matching.Where(r => triage.SlaOf(r.Status, r.SlaDueAt) == sla);
+        }
+
+        if (after is not null)
+        {
+            var isAfter = After(filter.Sort, filter.Descending, after).Compile();
+            matching = matching.Where(r => isAfter(new Flag
+            {
+                Id = r.Id,
+                UpstreamId = r.UpstreamId,
+                Priority = r.Priority,
+                CreatedAt = r.CreatedAt,
+                SlaDueAt = r.SlaDueAt,
+                TopScore = r.TopScore,
+                Prompt = "",
+                Completion = "",
+            }));
+        }
+
+        return matching.ToList();
     }
 
     private static IEnumerable<QueueRow> SortRows(IEnumerable<QueueRow> rows, QueueSort sort, bool descending) => (sort, descending) switch

@@ -140,6 +140,16 @@ public sealed class FlagClaimService(
             return new LeaseOutcome(true, "Claimed.");
         }
 
+        // Review quality: a golden item the user was served is claimed back like a flag back in the queue.
+        if (cappedBy is null)
+        {
+            (claimed, cappedBy) = await quality.ReclaimGoldenAsync(user, flagId, clock.GetUtcNow() + LeaseDuration, cancellationToken);
+            if (claimed)
+            {
+                return new LeaseOutcome(true, "Claimed.");
+            }
+        }
+
         return new LeaseOutcome(false, cappedBy is not null
             ? CapMessage(cappedBy)
             : await ExplainAsync(db, user, rights, flagId, cancellationToken));
@@ -182,7 +192,8 @@ public sealed class FlagClaimService(
             cancellationToken);
         if (refused is not null)
         {
-            return refused;
+            // Review quality: a golden item's reservation is given back like a lease.
+            return await quality.ReleaseGoldenAsync(user, flagId, why, cancellationToken) ? new LeaseOutcome(true, "Released.") : refused;
         }
 
         return new LeaseOutcome(true, "Released.");

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReviewConsole.Data;
 using ReviewConsole.Data.Flags;
-using ReviewConsole.Data.Incidents;
 using ReviewConsole.Data.Quality;
 using ReviewConsole.Features.Audit;
 using ReviewConsole.Features.Quality;
@@ -42,8 +41,14 @@ public sealed partial class FlagDecisionService
                         return new DecisionOutcome(false, "This flag was already decided.");
                     }
 
-                    await golden.ScoreAsync(db, attempt, Answer(request), user, ct);
-                    return await MimickedOutcomeAsync(db, flagId, request, ct);
+                    var flag = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync(f => f.Id == flagId, ct);
+                    var shown = new FlagGoldenAnswer(
+                        string.Join(' ', request.ConfirmedCategories.Distinct(StringComparer.Ordinal)),
+                        request.Action,
+                        request.Reason.Trim(),
+                        await PolicyVersionStamp.ForAsync(db, PolicyVersionStamp.Relevant(flag, request.ConfirmedCategories), ct));
+                    await golden.ScoreAsync(db, attempt, Answer(request), user, ct, shown);
+                    return MimickedOutcome(request);
                 },
                 cancellationToken);
         }
@@ -88,45 +93,24 @@ public sealed partial class FlagDecisionService
 
         if (agreed)
         {
-            return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+            return new DecisionOutcome(true, Summary(request, 1, actions, incidentId is not null), 1, actions, incidentId);
         }
 
         // A disagreement waits for a Lead; the second reviewer still sees an ordinary confirmation.
-        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await MimickedOutcomeAsync(read, flagId, request, cancellationToken);
+        return MimickedOutcome(request);
     }
 
     /// <summary>
     /// What an ordinary decision of this kind on the flag would have told the reviewer, for an answer
     /// that takes no effect (a golden item, a second review that disagreed): one enforcement action for
-    /// an enforcing action, and for "open incident" the number of an incident that already holds this
-    /// content — the one its real decision opened (linked to the flag), else one linked to its cluster or
-    /// organization, else the latest incident raised by a reviewer. No incident is opened or linked, so
-    /// known-answer practice never reaches incident data, and the confirmation still names a real
-    /// incident the reviewer can open rather than a number that does not exist (or one a later real
-    /// incident would take).
+    /// an enforcing action, "incident opened" for "open incident" (live confirmations name no incident
+    /// number either). Nothing is opened, linked or requested, so known-answer practice never reaches
+    /// incident or enforcement data.
     /// </summary>
-    private static async Task<DecisionOutcome> MimickedOutcomeAsync(AppDbContext db, long flagId, DecideFlagRequest request, CancellationToken cancellationToken)
+    private static DecisionOutcome MimickedOutcome(DecideFlagRequest request)
     {
         var actions = request.Action is DecisionAction.None or DecisionAction.OpenIncident ? 0 : 1;
-        var incidentId = request.Action == DecisionAction.OpenIncident ? await ExistingIncidentAsync(db, flagId, cancellationToken) : null;
-        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
-    }
-
-    private static async Task<long?> ExistingIncidentAsync(AppDbContext db, long flagId, CancellationToken cancellationToken)
-    {
-        var flag = await db.Set<Flag>().AsNoTracking().Where(f => f.Id == flagId).Select(f => new { f.ClusterId, f.OrganizationId }).SingleAsync(cancellationToken);
-        var links = db.Set<IncidentLink>().AsNoTracking();
-        Task<long?> Linked(IncidentLinkType type, long targetId) => links
-            .Where(l => l.Type == type && l.TargetId == targetId)
-            .OrderByDescending(l => l.IncidentId)
-            .Select(l => (long?)l.IncidentId)
-            .FirstOrDefaultAsync(cancellationToken);
-        return await Linked(IncidentLinkType.Flag, flagId)
-            ?? (flag.ClusterId is { } clusterId ? await Linked(IncidentLinkType.Cluster, clusterId) : null)
-            ?? await Linked(IncidentLinkType.Organization, flag.OrganizationId)
-            ?? await db.Set<Incident>().AsNoTracking().Where(i => i.DetectionSource == DetectionSource.Reviewer)
-                .OrderByDescending(i => i.Id).Select(i => (long?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        return new DecisionOutcome(true, Summary(request, 1, actions, request.Action == DecisionAction.OpenIncident), 1, actions);
     }
 
     /// <summary>A Lead's final answer on a double review whose reviewers disagreed. It becomes the
@@ -195,7 +179,7 @@ public sealed partial class FlagDecisionService
             return refused;
         }
 
-        return new DecisionOutcome(true, "Adjudicated: " + Summary(request, members, actions, incidentId) + (addToGolden ? " Added to the golden set." : ""), members, actions, incidentId);
+        return new DecisionOutcome(true, "Adjudicated: " + Summary(request, members, actions, incidentId is not null) + (incidentId is { } incident ? $" Incident #{incident}." : "") + (addToGolden ? " Added to the golden set." : ""), members, actions, incidentId);
     }
 
     /// <summary>Writes what a double review ends in: its flag (or every held member of a cluster

@@ -178,10 +178,10 @@ public sealed partial class FlagDecisionService(
 
         if (held)
         {
-            return new DecisionOutcome(true, $"{Summary(request, 1, 0, null).TrimEnd('.')}; held for a second review before it takes effect.", 1);
+            return new DecisionOutcome(true, $"{Summary(request, 1, 0, false).TrimEnd('.')}; held for a second review before it takes effect.", 1);
         }
 
-        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId), 1, actions, incidentId);
+        return new DecisionOutcome(true, Summary(request, 1, actions, incidentId is not null), 1, actions, incidentId);
     }
 
     public async Task<ClusterPreview> PreviewClusterAsync(StaffUser user, TriageRights rights, long clusterId, CancellationToken cancellationToken)
@@ -329,10 +329,10 @@ public sealed partial class FlagDecisionService(
         var leftOut = skipped > 0 ? $" {skipped} previewed flag(s) were taken or decided meanwhile and left out." : "";
         if (held)
         {
-            return new DecisionOutcome(true, $"{Summary(request, flags.Count, 0, null).TrimEnd('.')}; held for a second review before it takes effect.{leftOut}", flags.Count);
+            return new DecisionOutcome(true, $"{Summary(request, flags.Count, 0, false).TrimEnd('.')}; held for a second review before it takes effect.{leftOut}", flags.Count);
         }
 
-        var message = Summary(request, flags.Count, actions, incidentId) + leftOut;
+        var message = Summary(request, flags.Count, actions, incidentId is not null) + leftOut;
         return new DecisionOutcome(true, message, flags.Count, actions, incidentId);
     }
 
@@ -503,7 +503,11 @@ public sealed partial class FlagDecisionService(
         }, user, cancellationToken);
     }
 
-    private static string Summary(DecideFlagRequest request, int flags, int actions, long? incidentId)
+    /// <summary>The reviewer's confirmation. An opened incident is named without its number: reviewers
+    /// cannot open incidents (responders work them from /incidents), and an answer that takes no effect
+    /// (a golden item, a disagreeing second review) must confirm exactly like a live decision without an
+    /// incident behind it.</summary>
+    private static string Summary(DecideFlagRequest request, int flags, int actions, bool incidentOpened)
     {
         var what = request.Verdict switch
         {
@@ -512,7 +516,7 @@ public sealed partial class FlagDecisionService(
             _ => "Escalated to Leads",
         };
         var scope = flags == 1 ? "" : $" on {flags} flags";
-        var effect = actions > 0 ? $"; {actions} enforcement action(s) requested" : incidentId is { } incident ? $"; incident #{incident} opened" : "";
+        var effect = actions > 0 ? $"; {actions} enforcement action(s) requested" : incidentOpened ? "; incident opened for the incident responders" : "";
         return what + scope + effect + ".";
     }
 

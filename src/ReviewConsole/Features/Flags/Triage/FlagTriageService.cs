@@ -102,7 +102,7 @@ public sealed class FlagTriageService(IDbContextFactory<AppDbContext> dbFactory,
         };
 
         // Review quality: a golden item or a second review is shown as a new flag held by the viewer.
-        return await BlindTriageView.ApplyAsync(db, viewer, flag, details, now, cancellationToken);
+        return await BlindTriageView.ApplyAsync(db, viewer, flag, details, now, SlaOf, cancellationToken);
     }
 
     /// <summary>The stored breakdown of one flag's priority (the queue reads it on demand).</summary>
