@@ -87,7 +87,7 @@ public static class IntakeThroughput
         var warmUp = Records(BatchSize, new Random(7), "warm-up");
         var certificate = CreateCertificate(work);
         var rows = new List<string>();
-        foreach (var stored in new[] { 0, existing })
+        foreach (var stored in new[] { 0, existing }.Distinct())
         {
             var database = Path.Combine(work, $"app-{stored}.db");
             var baseline = Path.Combine(work, $"baseline-{stored}.db");
