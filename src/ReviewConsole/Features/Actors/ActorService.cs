@@ -199,16 +199,24 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
         // Bounded reads: the busiest organization has tens of thousands of actions. The timeline takes
         // the newest; open and ended sanctions and in-flight actions are found in SQL (a sanction is
         // ended when a succeeded action reverses it) and listed newest first, with their totals.
-        var actions = await actionQuery.AsNoTracking().OrderByDescending(x => x.Id).Take(TimelineLimit).ToListAsync(cancellationToken);
-        var described = await EnforcementOutboxService.DescribeAsync(db, actions, cancellationToken);
+        var actions = await Newest(actionQuery, TimelineLimit).ToListAsync(cancellationToken);
         var succeededSanctions = actionQuery.Where(x => SanctionKinds.Contains(x.Kind) && x.ReversesActionId == null && x.State == EnforcementState.Succeeded);
         var reversed = db.Set<EnforcementAction>().Where(r => r.ReversesActionId != null && r.State == EnforcementState.Succeeded);
         var openQuery = succeededSanctions.Where(x => !reversed.Any(r => r.ReversesActionId == x.Id));
         var endedQuery = succeededSanctions.Where(x => reversed.Any(r => r.ReversesActionId == x.Id));
         var inFlightQuery = actionQuery.Where(x => !TerminalStates.Contains(x.State));
-        var open = await DescribeNewestAsync(db, openQuery, SanctionsShown, cancellationToken);
-        var ended = await DescribeNewestAsync(db, endedQuery, EndedShown, cancellationToken);
-        var inFlight = await DescribeNewestAsync(db, inFlightQuery, SanctionsShown, cancellationToken);
+        var openRows = await Newest(openQuery, SanctionsShown).ToListAsync(cancellationToken);
+        var endedRows = await Newest(endedQuery, EndedShown).ToListAsync(cancellationToken);
+        var inFlightRows = await Newest(inFlightQuery, SanctionsShown).ToListAsync(cancellationToken);
+
+        // One description pass (target labels, organization names) for all four lists.
+        var byId = (await EnforcementOutboxService.DescribeAsync(db, actions.Concat(openRows).Concat(endedRows).Concat(inFlightRows).DistinctBy(x => x.Id).ToList(), cancellationToken))
+            .ToDictionary(x => x.Id);
+        List<EnforcementListItem> Described(List<EnforcementAction> rows) => rows.Select(x => byId[x.Id]).ToList();
+        var described = Described(actions);
+        var open = Described(openRows);
+        var ended = Described(endedRows);
+        var inFlight = Described(inFlightRows);
         var openCount = open.Count < SanctionsShown ? open.Count : await openQuery.CountAsync(cancellationToken);
         var endedCount = ended.Count < EndedShown ? ended.Count : await endedQuery.CountAsync(cancellationToken);
         var inFlightCount = inFlight.Count < SanctionsShown ? inFlight.Count : await inFlightQuery.CountAsync(cancellationToken);
@@ -260,11 +268,8 @@ public sealed class ActorService(IDbContextFactory<AppDbContext> dbFactory, Audi
         return ServiceResult.Ok(highProfile ? "Marked high-profile." : "High-profile mark removed.");
     }
 
-    private static async Task<IReadOnlyList<EnforcementListItem>> DescribeNewestAsync(AppDbContext db, IQueryable<EnforcementAction> query, int take, CancellationToken cancellationToken)
-    {
-        var rows = await query.AsNoTracking().OrderByDescending(x => x.Id).Take(take).ToListAsync(cancellationToken);
-        return await EnforcementOutboxService.DescribeAsync(db, rows, cancellationToken);
-    }
+    private static IQueryable<EnforcementAction> Newest(IQueryable<EnforcementAction> query, int take) =>
+        query.AsNoTracking().OrderByDescending(x => x.Id).Take(take);
 
     private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
 
