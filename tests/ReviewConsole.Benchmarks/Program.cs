@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "intake")
     return await IntakeThroughput.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "intake-inproc")
+{
+    return await IntakeInProcess.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "loop")
 {
     return await ReviewerLoopBenchmark.RunAsync(args[1..]);

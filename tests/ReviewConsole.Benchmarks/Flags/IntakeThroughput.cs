@@ -328,7 +328,7 @@ public static class IntakeThroughput
 
     /// <summary>Moderation-shaped records: 11 scores each, 50 organizations, 200 apps, 800 keys, and a
     /// third near-duplicates of seven campaign texts (numbers and a place or product varied).</summary>
-    private static List<string> Records(int count, Random random, string prefix)
+    internal static List<string> Records(int count, Random random, string prefix)
     {
         var now = DateTimeOffset.UtcNow;
         var run = prefix + "-" + now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
