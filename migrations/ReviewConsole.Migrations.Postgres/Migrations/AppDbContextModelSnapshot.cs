@@ -1427,7 +1427,7 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Category", "Score");
+                    b.HasIndex("Category", "Flagged");
 
                     b.HasIndex("FlagId", "Category")
                         .IsUnique();

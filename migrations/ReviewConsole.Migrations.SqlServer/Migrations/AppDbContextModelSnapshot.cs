@@ -1428,7 +1428,7 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Category", "Score");
+                    b.HasIndex("Category", "Flagged");
 
                     b.HasIndex("FlagId", "Category")
                         .IsUnique();

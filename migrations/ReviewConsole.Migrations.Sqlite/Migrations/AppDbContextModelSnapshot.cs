@@ -1386,7 +1386,7 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Category", "Score");
+                    b.HasIndex("Category", "Flagged");
 
                     b.HasIndex("FlagId", "Category")
                         .IsUnique();

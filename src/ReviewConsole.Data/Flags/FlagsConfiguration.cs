@@ -45,7 +45,11 @@ internal sealed class FlagCategoryScoreConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<FlagCategoryScore> builder)
     {
         builder.Property(s => s.Category).HasMaxLength(100);
-        builder.HasIndex(s => new { s.Category, s.Score });
+        // (Category, Flagged), not (Category, Score): the below-threshold sample and the category
+        // merge look scores up by category and flag, never by score order, and an index ordered by
+        // score takes every new score at a random place (11 per flag) — the costliest write of
+        // intake. This one appends each new row at the end of its (category, flagged) run.
+        builder.HasIndex(s => new { s.Category, s.Flagged });
         builder.HasIndex(s => new { s.FlagId, s.Category }).IsUnique();
     }
 }
