@@ -84,6 +84,8 @@ public static class FlagRecords
             new("duplicate prompt", valid.Replace("\"prompt\":", "\"prompt\":\"a\",\"prompt\":", StringComparison.Ordinal), "duplicate_property", "prompt"),
             new("duplicate score name", valid.Replace("\"category_scores\":{", "\"category_scores\":{\"hate\":0.2,", StringComparison.Ordinal), "duplicate_property", "category_scores.hate"),
             new("duplicate classifier version", valid.Replace("\"version\":\"v1\"", "\"version\":\"v1\",\"version\":\"v2\"", StringComparison.Ordinal), "duplicate_property", "classifier.version"),
+            new("duplicate after sixteen other names", valid.Replace("\"category_scores\":{", "\"category_scores\":{" + string.Concat(Enumerable.Range(0, 20).Select(i => $"\"extra{i}\":0.01,")) + "\"extra3\":0.02,", StringComparison.Ordinal), "duplicate_property", "category_scores.extra3"),
+            new("duplicate inside an array's object", valid[..^1] + ",\"metadata\":{\"tags\":[{\"k\":1},{\"k\":1,\"k\":2}]}}", "duplicate_property", "metadata.tags[1].k"),
 
             // Missing fields.
             new("missing id", Edit(r => r.Remove("id")), "missing_field", "id is required"),

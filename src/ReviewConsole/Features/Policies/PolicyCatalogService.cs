@@ -128,6 +128,9 @@ public sealed record PolicyTaxonomy(IReadOnlyDictionary<string, PolicyCategorySu
         return TimeSpan.FromMinutes(minutes);
     }
 
+    /// <summary>A category's review SLA in minutes, or null when the taxonomy does not know it.</summary>
+    public int? SlaMinutesOf(string category) => ByKey.TryGetValue(category, out var p) ? p.ReviewSlaMinutes : null;
+
     public const int DefaultSlaMinutes = 24 * 60;
 }
 

@@ -405,20 +405,44 @@ public static class FlagRecordParser
         return value;
     }
 
+    /// <summary>Refuses a name that appears twice in one object, anywhere in the record. The path
+    /// for the message is built only when a nested object or array is entered (a record holds dozens
+    /// of scalar properties and this runs for every record), and a set only for objects large
+    /// enough that comparing pairs would cost more.</summary>
     private static void CheckDuplicateProperties(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                HashSet<string>? seen = null;
+                var names = new List<string>();
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!seen.Add(property.Name))
+                    var name = property.Name;
+                    bool repeated;
+                    if (seen is not null)
                     {
-                        throw new RecordException("duplicate_property", $"{path}{Truncate(property.Name, 100)} appears more than once");
+                        repeated = !seen.Add(name);
+                    }
+                    else
+                    {
+                        repeated = names.Contains(name, StringComparer.Ordinal);
+                        names.Add(name);
+                        if (names.Count == 16)
+                        {
+                            seen = new HashSet<string>(names, StringComparer.Ordinal);
+                        }
                     }
 
-                    CheckDuplicateProperties(property.Value, path + property.Name + ".");
+                    if (repeated)
+                    {
+                        throw new RecordException("duplicate_property", $"{path}{Truncate(name, 100)} appears more than once");
+                    }
+
+                    if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        CheckDuplicateProperties(property.Value, path + name + ".");
+                    }
                 }
 
                 break;
@@ -426,7 +450,12 @@ public static class FlagRecordParser
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    CheckDuplicateProperties(item, $"{path.TrimEnd('.')}[{index++}].");
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        CheckDuplicateProperties(item, $"{path.TrimEnd('.')}[{index}].");
+                    }
+
+                    index++;
                 }
 
                 break;

@@ -84,13 +84,34 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
     {
         ArgumentNullException.ThrowIfNull(taxonomy);
         ArgumentNullException.ThrowIfNull(scores);
-        var drivers = scores.Where(s => s.Flagged).Select(s => s.Category).ToList();
-        if (drivers.Count == 0 && scores.Count > 0)
+        // The shortest SLA among the flagged categories (else the top-scoring one's); runs for every
+        // record, so a loop rather than a query.
+        int? minutes = null;
+        CategoryScore? top = null;
+        var anyFlagged = false;
+        foreach (var score in scores)
         {
-            drivers.Add(scores.MaxBy(s => s.Score)!.Category);
+            if (top is null || score.Score > top.Score)
+            {
+                top = score;
+            }
+
+            if (score.Flagged)
+            {
+                anyFlagged = true;
+                minutes = Shorter(minutes, taxonomy.SlaMinutesOf(score.Category));
+            }
         }
 
-        return createdAt + taxonomy.SlaFor(drivers);
+        if (!anyFlagged && top is not null)
+        {
+            minutes = taxonomy.SlaMinutesOf(top.Category);
+        }
+
+        return createdAt + TimeSpan.FromMinutes(minutes ?? PolicyTaxonomy.DefaultSlaMinutes);
+
+        static int? Shorter(int? current, int? candidate) =>
+            candidate is null ? current : current is null ? candidate : Math.Min(current.Value, candidate.Value);
     }
 
     private async Task<IReadOnlyDictionary<string, PrecisionEstimate>> PrecisionAsync(string name, string version, CancellationToken cancellationToken)
