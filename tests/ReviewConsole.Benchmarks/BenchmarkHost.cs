@@ -216,7 +216,7 @@ internal sealed record AppDatabase(DatabaseProvider Provider, string ConnectionS
     public static AppDatabase Postgres(string connectionString, string name) => new(DatabaseProvider.Postgres, connectionString, name);
 
     /// <summary>"SQLite" or "PostgreSQL", for the report.</summary>
-    public string ProviderName => Provider == DatabaseProvider.Postgres ? "PostgreSQL" : Provider.ToString();
+    public string ProviderName => Provider switch { DatabaseProvider.Postgres => "PostgreSQL", DatabaseProvider.Sqlite => "SQLite", _ => Provider.ToString() };
 
     /// <summary>An open connection (read-only and unpooled on SQLite, so the file is left alone).</summary>
     public DbConnection Open()
