@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,6 +7,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using ReviewConsole.Data;
 using ReviewConsole.Testing;
 
 namespace ReviewConsole.Benchmarks;
@@ -62,10 +65,11 @@ internal static class BenchmarkHost
         return (path, certificate.Thumbprint);
     }
 
-    /// <summary>Starts the published app in the Production shape on <paramref name="baseAddress"/>,
-    /// its output going to <paramref name="log"/>; <paramref name="settings"/> are extra environment
-    /// variables (configuration keys with <c>__</c>).</summary>
-    public static Process StartApp(string publish, string database, string certificate, Uri baseAddress, string log, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the published app in the Production shape on <paramref name="baseAddress"/> and
+    /// <paramref name="database"/> (its provider and connection string, with Hangfire's storage as the
+    /// app picks it for that provider), its output going to <paramref name="log"/>;
+    /// <paramref name="settings"/> are extra environment variables (configuration keys with <c>__</c>).</summary>
+    public static Process StartApp(string publish, AppDatabase database, string certificate, Uri baseAddress, string log, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(publish, "ReviewConsole.dll"), "--urls", baseAddress.ToString()])
         {
@@ -74,8 +78,8 @@ internal static class BenchmarkHost
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
+        start.Environment["Database__Provider"] = database.Provider.ToString();
+        start.Environment["ConnectionStrings__" + database.Provider] = database.ConnectionString;
         start.Environment["Seed__AdminPassword"] = AdminPassword;
         start.Environment["Demo__Enabled"] = "false";
         start.Environment["Kestrel__Certificates__Default__Path"] = certificate;
@@ -199,4 +203,56 @@ internal static class BenchmarkHost
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     public static string RuntimeDescription() => $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}";
+}
+
+/// <summary>The database the app under test runs on: a SQLite file (the Production shape's default) or a
+/// PostgreSQL database (<c>--postgres</c>). <see cref="Open"/> gives the benchmark a plain connection to
+/// read what the app did; its SQL quotes identifiers with double quotes and names parameters
+/// <c>@name</c>, which both providers accept.</summary>
+internal sealed record AppDatabase(DatabaseProvider Provider, string ConnectionString, string Name)
+{
+    public static AppDatabase Sqlite(string path) => new(DatabaseProvider.Sqlite, $"Data Source={path}", path);
+
+    public static AppDatabase Postgres(string connectionString, string name) => new(DatabaseProvider.Postgres, connectionString, name);
+
+    /// <summary>"SQLite" or "PostgreSQL", for the report.</summary>
+    public string ProviderName => Provider switch { DatabaseProvider.Postgres => "PostgreSQL", DatabaseProvider.Sqlite => "SQLite", _ => Provider.ToString() };
+
+    /// <summary>An open connection (read-only and unpooled on SQLite, so the file is left alone).</summary>
+    public DbConnection Open()
+    {
+        DbConnection connection = Provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()),
+            DatabaseProvider.Postgres => new NpgsqlConnection(ConnectionString),
+            _ => throw new NotSupportedException($"The benchmarks run on SQLite or PostgreSQL, not {Provider}."),
+        };
+        connection.Open();
+        return connection;
+    }
+
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>A stored instant as UTC ticks: SQLite keeps ticks, PostgreSQL a timestamptz.</summary>
+    public static long Ticks(object value) => value switch
+    {
+        long ticks => ticks,
+        DateTime time => time.ToUniversalTime().Ticks,
+        DateTimeOffset time => time.UtcTicks,
+        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

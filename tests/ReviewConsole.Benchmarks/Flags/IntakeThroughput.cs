@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using ReviewConsole.Benchmarks.Postgres;
 using ReviewConsole.Data;
 using ReviewConsole.Features.Admin;
 using ReviewConsole.Features.Audit;
@@ -32,7 +33,9 @@ namespace ReviewConsole.Benchmarks.Flags;
 /// <c>INSERT … SELECT</c> over a recursive counter and <c>ANALYZE</c>d.</item>
 /// </list>
 /// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- intake</c>
-/// (options: <c>--records N</c>, <c>--existing N</c>, <c>--skip-publish</c>). Publishing, the certificate and
+/// (options: <c>--records N</c>, <c>--existing N</c>, <c>--skip-publish</c>; <c>--postgres</c> runs the app,
+/// its seed and the baseline on a throwaway PostgreSQL cluster, <c>--postgres-connection CS</c> on an
+/// existing server: <see cref="IntakePostgres"/>). Publishing, the certificate and
 /// the app's start are <see cref="BenchmarkHost"/>'s, shared with the reviewer-loop benchmark.
 /// </summary>
 public static class IntakeThroughput
@@ -76,8 +79,13 @@ public static class IntakeThroughput
         var skipPublish = args.Contains("--skip-publish");
         var root = RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("rc-intake-bench-").FullName;
+        using var server = PostgresServer.FromArguments(args, root);
+        var database = server is null
+            ? "SQLite (a file; WAL, synchronous = NORMAL as the app sets it; Hangfire in memory)"
+            : $"{server.Describe()}; Hangfire on PostgreSQL storage as the app picks it";
         Console.WriteLine($"Intake benchmark: {records:N0} records, batches of {BatchSize:N0}, {Clients} clients; then with {existing:N0} flags stored. Work folder {work}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeDescription()}; load average before: {LoadAverage()}");
+        Console.WriteLine($"Database: {database}");
 
         var publish = await PublishAsync(root, "intake-benchmark", skipPublish);
 
@@ -89,22 +97,36 @@ public static class IntakeThroughput
         var rows = new List<string>();
         foreach (var stored in new[] { 0, existing }.Distinct())
         {
-            var database = Path.Combine(work, $"app-{stored}.db");
-            var baseline = Path.Combine(work, $"baseline-{stored}.db");
-            PrepareAppDatabase(database, stored);
-            PrepareBaseline(baseline, stored);
+            AppDatabase app;
+            Func<List<string>, double> measureBaseline;
+            if (server is null)
+            {
+                var file = Path.Combine(work, $"app-{stored}.db");
+                var baseline = Path.Combine(work, $"baseline-{stored}.db");
+                PrepareAppDatabase(file, stored);
+                PrepareBaseline(baseline, stored);
+                app = AppDatabase.Sqlite(file);
+                measureBaseline = p => MeasureBaseline(baseline, p);
+            }
+            else
+            {
+                app = IntakePostgres.PrepareAppDatabase(server, stored);
+                var baseline = IntakePostgres.PrepareBaseline(server, stored);
+                measureBaseline = p => IntakePostgres.MeasureBaseline(baseline, p, BatchSize);
+            }
 
-            Console.WriteLine($"-- {stored:N0} flags stored; load average {LoadAverage()}");
-            var app = await MeasureAppAsync(publish, database, certificate, warmUp, payloads);
-            MeasureBaseline(baseline, warmUp);
-            var row = MeasureBaseline(baseline, payloads);
-            var ratio = app / row;
-            var line = string.Create(CultureInfo.InvariantCulture, $"| {stored:N0} | {app:N0} | {row:N0} | {ratio:0.00} | {LoadAverage()} |");
-            Console.WriteLine($"   app {app:N0} records/s, row-by-row baseline {row:N0} records/s, ratio {ratio:0.00}");
+            Console.WriteLine($"-- {stored:N0} flags stored ({app.ProviderName}); load average {LoadAverage()}");
+            var appRate = await MeasureAppAsync(publish, app, Path.Combine(work, $"app-{stored}.log"), certificate, warmUp, payloads);
+            measureBaseline(warmUp);
+            var row = measureBaseline(payloads);
+            var ratio = appRate / row;
+            var line = string.Create(CultureInfo.InvariantCulture, $"| {stored:N0} | {appRate:N0} | {row:N0} | {ratio:0.00} | {LoadAverage()} |");
+            Console.WriteLine($"   app {appRate:N0} records/s, row-by-row baseline ({app.ProviderName}) {row:N0} records/s, ratio {ratio:0.00}");
             rows.Add(line);
         }
 
         Console.WriteLine();
+        Console.WriteLine($"Database: {database}");
         Console.WriteLine("| Flags already stored | App (records/s) | Row-by-row baseline (records/s) | Ratio | Load average after |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | --- |");
         rows.ForEach(Console.WriteLine);
@@ -112,11 +134,10 @@ public static class IntakeThroughput
     }
 
     /// <summary>Posts every record through the published app and returns records stored per second.</summary>
-    private static async Task<double> MeasureAppAsync(string publish, string database, (string Path, string Thumbprint) certificate, List<string> warmUp, List<string> payloads)
+    private static async Task<double> MeasureAppAsync(string publish, AppDatabase database, string log, (string Path, string Thumbprint) certificate, List<string> warmUp, List<string> payloads)
     {
         var port = FreePort();
         var baseAddress = new Uri($"https://127.0.0.1:{port}");
-        var log = database + ".log";
         using var app = StartApp(publish, database, certificate.Path, baseAddress, log);
         try
         {
@@ -317,9 +338,9 @@ public static class IntakeThroughput
     }
 
     /// <summary>Issues a flags:write token with the service the Admin page uses, on the app's database.</summary>
-    private static async Task<string> IssueTokenAsync(string database)
+    private static async Task<string> IssueTokenAsync(AppDatabase database)
     {
-        var options = AppDbContextOptions.Build(DatabaseProvider.Sqlite, $"Data Source={database}");
+        var options = AppDbContextOptions.Build(database.Provider, database.ConnectionString);
         var clock = TimeProvider.System;
         var tokens = new ApiTokenService(new TestDbContextFactory(options), new AuditLog(clock), clock);
         var issued = await tokens.IssueAsync(new IssueTokenRequest("intake-benchmark", [ApiScopes.FlagsWrite], null), new StaffUser("benchmark", "benchmark@localhost"), default);

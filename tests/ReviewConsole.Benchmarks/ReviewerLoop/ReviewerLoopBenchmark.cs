@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
+using ReviewConsole.Benchmarks.Postgres;
 using ReviewConsole.Infrastructure.Identity;
 using static ReviewConsole.Benchmarks.BenchmarkHost;
 
@@ -35,7 +35,9 @@ namespace ReviewConsole.Benchmarks.ReviewerLoop;
 /// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- loop</c> (options:
 /// <c>--flags N</c> (1,000,000), <c>--baseline-flags N</c> (30,000), <c>--loops N</c> (50),
 /// <c>--revocations N</c> (50), <c>--page-loads N</c> per page (5), <c>--sessions N</c> (20),
-/// <c>--skip-publish</c>, <c>--seed-only</c> to build the cached databases and stop).
+/// <c>--skip-publish</c>, <c>--seed-only</c> to build the cached databases and stop). <c>--postgres</c> runs
+/// the app on a throwaway PostgreSQL cluster, <c>--postgres-connection CS</c> on an existing server, with
+/// the same seeded rows copied in (<see cref="ReviewerLoopPostgres"/>).
 /// </summary>
 public static class ReviewerLoopBenchmark
 {
@@ -107,21 +109,32 @@ public static class ReviewerLoopBenchmark
         var root = RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("rc-loop-bench-").FullName;
         var total = Stopwatch.StartNew();
+        using var server = PostgresServer.FromArguments(args, root);
+        var databaseDescription = server is null
+            ? "SQLite (a file; WAL, synchronous = NORMAL as the app sets it; Hangfire in memory)"
+            : $"{server.Describe()}; the SQLite database copied in, Hangfire on PostgreSQL storage as the app picks it";
         Console.WriteLine($"Reviewer-loop benchmark: {string.Join(" and ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} flags; {settings.Loops} loops, {settings.Revocations} revocations, {settings.PageLoads} loads per page, {settings.Sessions} idle sessions. Work folder {work}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeDescription()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before: {LoadAverage()}");
+        Console.WriteLine($"Database: {databaseDescription}");
 
         if (args.Contains("--seed-only"))
         {
             foreach (var size in sizes)
             {
-                Console.WriteLine($"   {ReviewerLoopDatabase.Describe(await ReviewerLoopDatabase.EnsureAsync(size))}");
+                var seeded = await ReviewerLoopDatabase.EnsureAsync(size);
+                Console.WriteLine($"   {ReviewerLoopDatabase.Describe(AppDatabase.Sqlite(seeded))}");
+                if (server is { Persistent: true })
+                {
+                    // The PostgreSQL copy as a cached template (a run database made from it is dropped at the end).
+                    Console.WriteLine($"   {ReviewerLoopDatabase.Describe(ReviewerLoopPostgres.Prepare(server, seeded, size))}");
+                }
             }
 
             return 0;
         }
 
         var publish = await PublishAsync(root, "loop-benchmark", args.Contains("--skip-publish"));
-        Console.WriteLine($"App: published Release build in the Production shape (HTTPS on loopback, SQLite, Hangfire server on, demo off); platform gateway {PlatformGateway(publish)} (Platform:Gateway as published, not overridden); Security:SignInPermitsPerMinute raised to 100 (every session signs in from 127.0.0.1).");
+        Console.WriteLine($"App: published Release build in the Production shape (HTTPS on loopback, {(server is null ? "SQLite" : "PostgreSQL")}, Hangfire server on, demo off); platform gateway {PlatformGateway(publish)} (Platform:Gateway as published, not overridden); Security:SignInPermitsPerMinute raised to 100 (every session signs in from 127.0.0.1).");
         var certificate = CreateCertificate(work);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -136,12 +149,24 @@ public static class ReviewerLoopBenchmark
         {
             Console.WriteLine($"-- {size:N0} flags; load average {LoadAverage()}");
             var cached = await ReviewerLoopDatabase.EnsureAsync(size);
-            var database = Path.Combine(work, $"loop-{size}.db");
-            File.Copy(cached, database, overwrite: true);
+            AppDatabase database;
+            if (server is null)
+            {
+                var file = Path.Combine(work, $"loop-{size}.db");
+                File.Copy(cached, file, overwrite: true);
+                database = AppDatabase.Sqlite(file);
+            }
+            else
+            {
+                database = ReviewerLoopPostgres.Prepare(server, cached, size);
+            }
+
             Console.WriteLine($"   {ReviewerLoopDatabase.Describe(database)}");
-            results.Add(await MeasureAsync(publish, database, certificate, browser, size, settings));
+            results.Add(await MeasureAsync(publish, database, Path.Combine(work, $"loop-{size}.log"), certificate, browser, size, settings));
         }
 
+        Console.WriteLine();
+        Console.WriteLine($"Database: {databaseDescription}");
         Report(results);
         Console.WriteLine($"Total {total.Elapsed.TotalMinutes:N1} min; load average after: {LoadAverage()}");
         return results.All(r => r.Problems.IsEmpty) ? 0 : 1;
@@ -174,11 +199,10 @@ public static class ReviewerLoopBenchmark
         public void SampleLoad(string phase) => Loads.Add($"{phase} {LoadAverage()}");
     }
 
-    private static async Task<SizeResult> MeasureAsync(string publish, string database, (string Path, string Thumbprint) certificate, IBrowser browser, int size, RunSettings settings)
+    private static async Task<SizeResult> MeasureAsync(string publish, AppDatabase database, string log, (string Path, string Thumbprint) certificate, IBrowser browser, int size, RunSettings settings)
     {
         var result = new SizeResult(size);
         var baseAddress = new Uri($"https://127.0.0.1:{FreePort()}");
-        var log = database + ".log";
         var busiestOrganization = BusiestOrganization(database);
         using var app = StartApp(publish, database, certificate.Path, baseAddress, log, new Dictionary<string, string>
         {
@@ -359,7 +383,7 @@ public static class ReviewerLoopBenchmark
     /// <summary>Waits (up to a minute) for each submitted revocation's actions to finish and records
     /// submit → CompletedAt and RequestedAt → CompletedAt of the Succeeded key revocations (the
     /// decision's other actions, e.g. the notice to the organization, are counted, not timed).</summary>
-    private static async Task CollectEffectsAsync(string database, List<(long FlagId, DateTimeOffset At)> submitted, SizeResult result)
+    private static async Task CollectEffectsAsync(AppDatabase database, List<(long FlagId, DateTimeOffset At)> submitted, SizeResult result)
     {
         var deadline = Stopwatch.StartNew();
         List<Effect> rows;
@@ -388,22 +412,22 @@ public static class ReviewerLoopBenchmark
 
     private sealed record Effect(long FlagId, string? Action, string? Kind, string? State, long? RequestedAt, long? CompletedAt, bool Held);
 
-    private static List<Effect> ReadEffects(string database, List<long> flagIds)
+    private static List<Effect> ReadEffects(AppDatabase database, List<long> flagIds)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
-        connection.Open();
+        using var connection = database.Open();
         var rows = new List<Effect>();
         foreach (var flagId in flagIds)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT d.Action, a.Kind, a.State, a.RequestedAt, a.CompletedAt,
-                       EXISTS (SELECT 1 FROM DoubleReview r WHERE r.FlagId = $flag)
-                FROM (SELECT $flag AS FlagId) f
-                LEFT JOIN FlagDecision d ON d.FlagId = f.FlagId
-                LEFT JOIN EnforcementAction a ON a.Reason = 'Decision' AND a.ReasonId = CAST(d.Id AS TEXT)
-                """;
-            command.Parameters.AddWithValue("$flag", flagId);
+            using var command = AppDatabase.Command(
+                connection,
+                """
+                SELECT d."Action", a."Kind", a."State", a."RequestedAt", a."CompletedAt",
+                       CASE WHEN EXISTS (SELECT 1 FROM "DoubleReview" r WHERE r."FlagId" = f."FlagId") THEN 1 ELSE 0 END
+                FROM (SELECT @flag AS "FlagId") f
+                LEFT JOIN "FlagDecision" d ON d."FlagId" = f."FlagId"
+                LEFT JOIN "EnforcementAction" a ON a."Reason" = 'Decision' AND a."ReasonId" = CAST(d."Id" AS TEXT)
+                """,
+                ("@flag", flagId));
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -412,9 +436,9 @@ public static class ReviewerLoopBenchmark
                     reader.IsDBNull(0) ? null : reader.GetString(0),
                     reader.IsDBNull(1) ? null : reader.GetString(1),
                     reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                    reader.IsDBNull(0) && reader.GetInt64(5) == 1));
+                    reader.IsDBNull(3) ? null : AppDatabase.Ticks(reader.GetValue(3)),
+                    reader.IsDBNull(4) ? null : AppDatabase.Ticks(reader.GetValue(4)),
+                    reader.IsDBNull(0) && Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture) == 1));
             }
         }
 
@@ -422,18 +446,16 @@ public static class ReviewerLoopBenchmark
     }
 
     /// <summary>What the loop's submits left in the database (each must be a decision or a held first answer).</summary>
-    private static string LoopDecisions(string database, int loops)
+    private static string LoopDecisions(AppDatabase database, int loops)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT count(*) FROM FlagDecision WHERE Verdict = 'NoViolation' AND Reason LIKE 'Benign: the classifier over-fired (loop %'),
-                   (SELECT count(*) FROM DoubleReview WHERE FirstVerdict = 'NoViolation' AND FirstReason LIKE 'Benign: the classifier over-fired (loop %')
-            """;
+        using var connection = database.Open();
+        using var command = AppDatabase.Command(connection, """
+            SELECT (SELECT count(*) FROM "FlagDecision" WHERE "Verdict" = 'NoViolation' AND "Reason" LIKE 'Benign: the classifier over-fired (loop %'),
+                   (SELECT count(*) FROM "DoubleReview" WHERE "FirstVerdict" = 'NoViolation' AND "FirstReason" LIKE 'Benign: the classifier over-fired (loop %')
+            """);
         using var reader = command.ExecuteReader();
         reader.Read();
-        return string.Create(CultureInfo.InvariantCulture, $"keyboard loop ({loops} submits): {reader.GetInt64(0)} no-violation decisions recorded, {reader.GetInt64(1)} first answers held for double review");
+        return string.Create(CultureInfo.InvariantCulture, $"keyboard loop ({loops} submits): {Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)} no-violation decisions recorded, {Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)} first answers held for double review");
     }
 
     private static string PlatformGateway(string publish)
@@ -442,12 +464,10 @@ public static class ReviewerLoopBenchmark
         return settings.RootElement.TryGetProperty("Platform", out var platform) && platform.TryGetProperty("Gateway", out var gateway) ? gateway.GetString() ?? "?" : "?";
     }
 
-    private static long BusiestOrganization(string database)
+    private static long BusiestOrganization(AppDatabase database)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT OrganizationId FROM Flag GROUP BY OrganizationId ORDER BY count(*) DESC LIMIT 1";
+        using var connection = database.Open();
+        using var command = AppDatabase.Command(connection, """SELECT "OrganizationId" FROM "Flag" GROUP BY "OrganizationId" ORDER BY count(*) DESC LIMIT 1""");
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 

@@ -519,29 +519,27 @@ internal static class ReviewerLoopDatabase
     }
 
     /// <summary>A short description of the seeded database, for the report.</summary>
-    public static string Describe(string path)
+    public static string Describe(AppDatabase database)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=false");
-        connection.Open();
+        using var connection = database.Open();
         var builder = new StringBuilder();
         foreach (var (label, sql) in new[]
         {
-            ("flags", "SELECT count(*) FROM Flag"),
-            ("open", "SELECT count(*) FROM Flag WHERE Status IN ('New', 'Escalated')"),
-            ("decisions", "SELECT count(*) FROM FlagDecision"),
-            ("clusters", "SELECT count(*) FROM FlagCluster"),
-            ("largest cluster", "SELECT max(Size) FROM FlagCluster"),
-            ("actions", "SELECT count(*) FROM EnforcementAction"),
-            ("revoked keys", "SELECT count(*) FROM ApiKey WHERE Status = 'Revoked'"),
-            ("audit events", "SELECT count(*) FROM AuditEvent"),
-            ("busiest organization's flags", "SELECT max(n) FROM (SELECT count(*) AS n FROM Flag GROUP BY OrganizationId)"),
+            ("flags", """SELECT count(*) FROM "Flag" """),
+            ("open", """SELECT count(*) FROM "Flag" WHERE "Status" IN ('New', 'Escalated')"""),
+            ("decisions", """SELECT count(*) FROM "FlagDecision" """),
+            ("clusters", """SELECT count(*) FROM "FlagCluster" """),
+            ("largest cluster", """SELECT max("Size") FROM "FlagCluster" """),
+            ("actions", """SELECT count(*) FROM "EnforcementAction" """),
+            ("revoked keys", """SELECT count(*) FROM "ApiKey" WHERE "Status" = 'Revoked'"""),
+            ("audit events", """SELECT count(*) FROM "AuditEvent" """),
+            ("busiest organization's flags", """SELECT max(n) FROM (SELECT count(*) AS n FROM "Flag" GROUP BY "OrganizationId") AS t"""),
         })
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
+            using var command = AppDatabase.Command(connection, sql);
             builder.Append(CultureInfo.InvariantCulture, $"{label} {Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture):N0}; ");
         }
 
-        return builder.ToString().TrimEnd(' ', ';');
+        return $"{database.ProviderName}: " + builder.ToString().TrimEnd(' ', ';');
     }
 }
