@@ -10,9 +10,8 @@ using ReviewConsole.Infrastructure.Identity;
 
 namespace ReviewConsole.Features.Actors;
 
-public sealed partial class ActorPage : IDisposable
+public sealed partial class ActorPage
 {
-    private PersistingComponentStateSubscription persisting;
     private ActorDetails? actor;
     private OrganizationStanding? standing;
     private List<BreadcrumbItem> breadcrumbs = [];
@@ -49,9 +48,6 @@ public sealed partial class ActorPage : IDisposable
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
-
-    [Inject]
-    private PersistentComponentState PageState { get; set; } = default!;
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
@@ -100,41 +96,13 @@ public sealed partial class ActorPage : IDisposable
         user = StaffUser.From(principal);
         canAct = EnforcementOutboxService.RequesterRoles.Any(principal.IsInRole);
         canMarkHighProfile = principal.IsInRole(Roles.Lead) || principal.IsInRole(Roles.Admin);
-        persisting = PageState.RegisterOnPersisting(PersistAsync);
     }
 
     protected override async Task OnParametersSetAsync()
     {
         panel = Panel.None;
         timelineShown = 50;
-
-        // The prerender's reads travel with its HTML (protected, as all server component state is),
-        // so the interactive render that replaces it a moment later shows the same page without
-        // reading the actor, its sanctions, standing and credits a second time. Later visits in the
-        // circuit (another actor, a reload after an action) read afresh.
-        if (PageState.TryTakeFromJson<ActorSnapshot>(SnapshotKey, out var snapshot) && snapshot is not null)
-        {
-            (actor, standing, credits) = (snapshot.Actor, snapshot.Standing, snapshot.Credits);
-            breadcrumbs = actor is null ? [] : Crumbs(actor);
-            loading = false;
-            return;
-        }
-
         await ReloadAsync();
-    }
-
-    public void Dispose() => persisting.Dispose();
-
-    private string SnapshotKey => string.Create(CultureInfo.InvariantCulture, $"actor-page:{Kind}:{Id}");
-
-    private Task PersistAsync()
-    {
-        if (!loading)
-        {
-            PageState.PersistAsJson(SnapshotKey, new ActorSnapshot(actor, standing, credits));
-        }
-
-        return Task.CompletedTask;
     }
 
     private async Task ReloadAsync()
@@ -225,6 +193,3 @@ public sealed partial class ActorPage : IDisposable
             ? string.Create(CultureInfo.InvariantCulture, $" ({total:N0})")
             : string.Create(CultureInfo.InvariantCulture, $" (newest {shown:N0} of {total:N0})");
 }
-
-/// <summary>What the actor page read while prerendering, handed to its interactive render.</summary>
-public sealed record ActorSnapshot(ActorDetails? Actor, OrganizationStanding? Standing, IReadOnlyList<ResearchCreditAccount> Credits);
