@@ -102,7 +102,14 @@ public sealed partial class ActorPage
     {
         panel = Panel.None;
         timelineShown = 50;
-        await ReloadAsync();
+
+        // The actor is read once, when the circuit starts, not also for the prerendered HTML that the
+        // interactive render replaces at once (the prerender shows a progress bar): the busiest
+        // organization's page is one read of its sanctions, timeline, standing and credits, not two.
+        if (RendererInfo.IsInteractive)
+        {
+            await ReloadAsync();
+        }
     }
 
     private async Task ReloadAsync()
