@@ -305,21 +305,30 @@ public sealed class FlagQueueService(IDbContextFactory<AppDbContext> dbFactory, 
 
         if (after is not null)
         {
-            var isAfter = After(filter.Sort, filter.Descending, after).Compile();
-            matching = matching.Where(r => isAfter(new Flag
-            {
-                Id = r.Id,
-                UpstreamId = r.UpstreamId,
-                Priority = r.Priority,
-                CreatedAt = r.CreatedAt,
-                SlaDueAt = r.SlaDueAt,
-                TopScore = r.TopScore,
-                Prompt = "",
-                Completion = "",
-            }));
+            matching = matching.Where(r => IsAfter(r, filter.Sort, filter.Descending, after));
         }
 
         return matching.ToList();
+    }
+
+    /// <summary><see cref="After"/> for rows in memory (the golden overlay): the same order by the
+    /// sort key, then the id, without compiling the expression on every page.</summary>
+    private static bool IsAfter(QueueRow row, QueueSort sort, bool descending, FlagQueueCursor cursor)
+    {
+        var order = sort switch
+        {
+            QueueSort.Priority => row.Priority.CompareTo((int)cursor.LongKey),
+            QueueSort.CreatedAt => row.CreatedAt.CompareTo(new DateTimeOffset(cursor.LongKey, TimeSpan.Zero)),
+            QueueSort.SlaDueAt => row.SlaDueAt.CompareTo(new DateTimeOffset(cursor.LongKey, TimeSpan.Zero)),
+            QueueSort.TopScore => row.TopScore.CompareTo(cursor.DoubleKey),
+            _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
+        };
+        if (order == 0)
+        {
+            order = row.Id.CompareTo(cursor.Id);
+        }
+
+        return descending ? order < 0 : order > 0;
     }
 
     private static IEnumerable<QueueRow> SortRows(IEnumerable<QueueRow> rows, QueueSort sort, bool descending) => (sort, descending) switch

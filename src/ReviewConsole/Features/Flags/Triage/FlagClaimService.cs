@@ -16,6 +16,11 @@ namespace ReviewConsole.Features.Flags.Triage;
 public sealed record ClaimResult(long? FlagId, string Message)
 {
     public bool Claimed => FlagId is not null;
+
+    /// <summary>The claim's own transaction counted the flag against the reviewer's exposure caps
+    /// (a fresh claim of a live flag does; handing back a flag already held, or a golden item or
+    /// second review, is left to the open), so opening it need not count it again.</summary>
+    public bool ExposureCounted { get; init; }
 }
 
 /// <summary>The outcome of a lease operation a reviewer asked for, with a message to show.</summary>
@@ -112,7 +117,7 @@ public sealed class FlagClaimService(
 
             if (claim.CappedBy is null)
             {
-                return new ClaimResult(claim.FlagId, "Claimed.");
+                return new ClaimResult(claim.FlagId, "Claimed.") { ExposureCounted = true };
             }
         }
 

@@ -21,6 +21,10 @@ public sealed partial class FlagTriagePage
     private IReadOnlyList<ReviewerOption> reviewers = [];
     private FlagDetails? details;
     private long loadedId;
+
+    // The flag this page's own Next just claimed: the claim's transaction already counted its
+    // exposure (and refused it past the cap), so opening it does not count it a second time.
+    private long claimedByNext;
     private bool notFound;
     private string? withheldBy;
     private bool revealed;
@@ -219,7 +223,9 @@ public sealed partial class FlagTriagePage
         details = await Triage.GetAsync(Id, user, cts.Token);
         loadedId = Id;
         withheldBy = null;
-        if (details is not null && RendererInfo.IsInteractive)
+        var counted = claimedByNext == Id;
+        claimedByNext = 0;
+        if (details is not null && RendererInfo.IsInteractive && !counted)
         {
             // Opening counts against today's exposure cap (once per open, not per prerender); past
             // the cap the content is withheld. The open itself is audited by FlagContentView, where
@@ -389,6 +395,7 @@ public sealed partial class FlagTriagePage
         var next = await Claims.ClaimNextAsync(user, rights, Session.Skipped, cts.Token);
         if (next.FlagId is { } nextId)
         {
+            claimedByNext = next.ExposureCounted ? nextId : 0;
             if (nextId == Id)
             {
                 await LoadAsync();
