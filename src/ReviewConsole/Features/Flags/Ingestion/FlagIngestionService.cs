@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
@@ -105,8 +106,23 @@ public sealed class FlagIngestionService(
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(completion);
-        var bytes = Encoding.UTF8.GetBytes(prompt.Length.ToString(CultureInfo.InvariantCulture) + ":" + prompt + completion);
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        // SHA-256 of UTF-8("{prompt.Length}:{prompt}{completion}"), encoded part by part into a pooled
+        // buffer: the encoder carries a surrogate split across the parts, so the bytes are exactly
+        // those of the concatenated string, without building it.
+        var head = string.Create(CultureInfo.InvariantCulture, $"{prompt.Length}:");
+        var encoder = Encoding.UTF8.GetEncoder();
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(head.Length + prompt.Length + completion.Length));
+        try
+        {
+            var length = encoder.GetBytes(head, buffer, flush: false);
+            length += encoder.GetBytes(prompt, buffer.AsSpan(length), flush: false);
+            length += encoder.GetBytes(completion, buffer.AsSpan(length), flush: true);
+            return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, length)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public void Dispose() => sqliteWriter.Dispose();

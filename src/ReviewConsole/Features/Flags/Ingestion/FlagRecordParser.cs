@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -173,10 +174,11 @@ public static class FlagRecordParser
     private static List<CategoryScore> ParseCategoryScores(JsonElement owner, IReadOnlySet<string> known, string path)
     {
         var scoresElement = Required(owner, "category_scores", JsonValueKind.Object, "an object", path);
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var scores = new Dictionary<string, double>(16, StringComparer.Ordinal);
+        var context = path + "category_scores";
         foreach (var property in scoresElement.EnumerateObject())
         {
-            var name = CanonicalCategory(property.Name, known, path + "category_scores");
+            var name = CanonicalCategory(property.Name, known, context);
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var score))
             {
                 throw new RecordException("wrong_type", $"{path}category_scores.{property.Name} must be a number, not {Describe(property.Value.ValueKind)}");
@@ -409,40 +411,50 @@ public static class FlagRecordParser
     /// for the message is built only when a nested object or array is entered (a record holds dozens
     /// of scalar properties and this runs for every record), and a set only for objects large
     /// enough that comparing pairs would cost more.</summary>
+    private const int SmallObjectNames = 16;
+
     private static void CheckDuplicateProperties(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 HashSet<string>? seen = null;
-                var names = new List<string>();
-                foreach (var property in element.EnumerateObject())
+                var names = ArrayPool<string>.Shared.Rent(SmallObjectNames);
+                var count = 0;
+                try
                 {
-                    var name = property.Name;
-                    bool repeated;
-                    if (seen is not null)
+                    foreach (var property in element.EnumerateObject())
                     {
-                        repeated = !seen.Add(name);
-                    }
-                    else
-                    {
-                        repeated = names.Contains(name, StringComparer.Ordinal);
-                        names.Add(name);
-                        if (names.Count == 16)
+                        var name = property.Name;
+                        bool repeated;
+                        if (seen is not null)
                         {
-                            seen = new HashSet<string>(names, StringComparer.Ordinal);
+                            repeated = !seen.Add(name);
+                        }
+                        else
+                        {
+                            repeated = Array.IndexOf(names, name, 0, count) >= 0;
+                            names[count++] = name;
+                            if (count == SmallObjectNames)
+                            {
+                                seen = new HashSet<string>(new ArraySegment<string>(names, 0, count), StringComparer.Ordinal);
+                            }
+                        }
+
+                        if (repeated)
+                        {
+                            throw new RecordException("duplicate_property", $"{path}{Truncate(name, 100)} appears more than once");
+                        }
+
+                        if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                        {
+                            CheckDuplicateProperties(property.Value, path + name + ".");
                         }
                     }
-
-                    if (repeated)
-                    {
-                        throw new RecordException("duplicate_property", $"{path}{Truncate(name, 100)} appears more than once");
-                    }
-
-                    if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                    {
-                        CheckDuplicateProperties(property.Value, path + name + ".");
-                    }
+                }
+                finally
+                {
+                    ArrayPool<string>.Shared.Return(names, clearArray: true);
                 }
 
                 break;
