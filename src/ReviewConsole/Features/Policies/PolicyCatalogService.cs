@@ -117,19 +117,22 @@ public sealed record PolicyTaxonomy(IReadOnlyDictionary<string, PolicyCategorySu
 
     public IReadOnlyDictionary<string, double> SeverityWeights { get; } = ByKey.ToDictionary(p => p.Key, p => p.Value.SeverityWeight, StringComparer.Ordinal);
 
-    /// <summary>The SLA of a flag: the strictest among the categories that drive it.</summary>
+    /// <summary>The SLA of a flag: the strictest among the categories that drive it (a loop, not a
+    /// query: it runs for every ingested record).</summary>
     public TimeSpan SlaFor(IEnumerable<string> categories)
     {
-        var minutes = categories
-            .Select(c => ByKey.TryGetValue(c, out var p) ? p.ReviewSlaMinutes : (int?)null)
-            .Where(m => m is not null)
-            .DefaultIfEmpty(DefaultSlaMinutes)
-            .Min()!.Value;
-        return TimeSpan.FromMinutes(minutes);
-    }
+        ArgumentNullException.ThrowIfNull(categories);
+        int? minutes = null;
+        foreach (var category in categories)
+        {
+            if (ByKey.TryGetValue(category, out var policy) && (minutes is null || policy.ReviewSlaMinutes < minutes))
+            {
+                minutes = policy.ReviewSlaMinutes;
+            }
+        }
 
-    /// <summary>A category's review SLA in minutes, or null when the taxonomy does not know it.</summary>
-    public int? SlaMinutesOf(string category) => ByKey.TryGetValue(category, out var p) ? p.ReviewSlaMinutes : null;
+        return TimeSpan.FromMinutes(minutes ?? DefaultSlaMinutes);
+    }
 
     public const int DefaultSlaMinutes = 24 * 60;
 }

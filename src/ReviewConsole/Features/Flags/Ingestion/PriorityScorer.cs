@@ -84,34 +84,32 @@ public sealed class PriorityScorer(AppDbContext db, PolicyTaxonomy taxonomy, Dat
     {
         ArgumentNullException.ThrowIfNull(taxonomy);
         ArgumentNullException.ThrowIfNull(scores);
-        // The shortest SLA among the flagged categories (else the top-scoring one's); runs for every
-        // record, so a loop rather than a query.
-        int? minutes = null;
-        CategoryScore? top = null;
-        var anyFlagged = false;
-        foreach (var score in scores)
+        return createdAt + taxonomy.SlaFor(Drivers(scores));
+
+        // The flagged categories, else the top-scoring one (the first of equal scores).
+        static IEnumerable<string> Drivers(IReadOnlyList<CategoryScore> scores)
         {
-            if (top is null || score.Score > top.Score)
+            CategoryScore? top = null;
+            var anyFlagged = false;
+            foreach (var score in scores)
             {
-                top = score;
+                if (score.Flagged)
+                {
+                    anyFlagged = true;
+                    yield return score.Category;
+                }
+
+                if (top is null || score.Score > top.Score)
+                {
+                    top = score;
+                }
             }
 
-            if (score.Flagged)
+            if (!anyFlagged && top is not null)
             {
-                anyFlagged = true;
-                minutes = Shorter(minutes, taxonomy.SlaMinutesOf(score.Category));
+                yield return top.Category;
             }
         }
-
-        if (!anyFlagged && top is not null)
-        {
-            minutes = taxonomy.SlaMinutesOf(top.Category);
-        }
-
-        return createdAt + TimeSpan.FromMinutes(minutes ?? PolicyTaxonomy.DefaultSlaMinutes);
-
-        static int? Shorter(int? current, int? candidate) =>
-            candidate is null ? current : current is null ? candidate : Math.Min(current.Value, candidate.Value);
     }
 
     private async Task<IReadOnlyDictionary<string, PrecisionEstimate>> PrecisionAsync(string name, string version, CancellationToken cancellationToken)
