@@ -107,6 +107,10 @@ echo "Test result files: $trx_files in $results; took $(( SECONDS - started )) s
 { cat "$results"/*.trx 2>/dev/null || true; } \
   | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*' \
   | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED TEST: \1/' || true
+# ...and why: each failure's message (the first lines), from the console log.
+awk '/^  Failed [A-Za-z]/ { show = 1; lines = 0 }
+     /^  Stack Trace:/ { show = 0 }
+     show && lines < 14 { print "  | " $0; lines++ }' "$results/console.log" 2>/dev/null || true
 for step in "${failed_steps[@]+"${failed_steps[@]}"}"; do
   echo "FAILED: $step"
 done

@@ -45,14 +45,15 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
         await Page.GetByTestId("transition-acknowledged").ClickAsync();
         await Expect(Page.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged");
 
-        // Request enforcement against the flag's key, then let it take effect (execution is the enforcement feature's job).
+        // Request enforcement against the flag's key; the app carries it out (the Local gateway)
+        // and the incident's mitigation time is when it took effect.
         await Page.Locator(".mud-tab", new() { HasText = "Links & enforcement" }).ClickAsync();
         await Page.GetByTestId("enforcement-option").ClickAsync();
         await Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Revoke Key" }).ClickAsync();
         await Page.GetByTestId("enforcement-note").FillAsync("Malware generation from this key");
         await Page.GetByTestId("request-enforcement").ClickAsync();
         await Expect(Page.GetByTestId("enforcement")).ToContainTextAsync("RevokeKey on ApiKey");
-        var effective = await CompleteEnforcementAsync(incidentId);
+        var effective = await EnforcementTakenEffectAsync(incidentId);
 
         await Page.GetByTestId("transition-mitigated").ClickAsync();
         await Expect(Page.GetByTestId("incident-status")).ToContainTextAsync("Mitigated");
@@ -144,18 +145,31 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
         return flag.Id;
     }
 
-    private async Task<DateTimeOffset> CompleteEnforcementAsync(long incidentId)
+    /// <summary>
+    /// Waits for the app's executor to carry out the incident's sanction and returns when it took
+    /// effect. The test does not write the action itself: that raced the executor, which picks the
+    /// action up the moment the request commits.
+    /// </summary>
+    private async Task<DateTimeOffset> EnforcementTakenEffectAsync(long incidentId)
     {
-        await using var db = Fixture.App.Database.CreateContext();
         var reasonId = incidentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var action = await db.Set<EnforcementAction>().SingleAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId && a.Kind != EnforcementKind.SendNotice);
-        // Whole seconds: SQLite keeps ticks, and the page shows minutes.
-        var completed = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        action.State = EnforcementState.Succeeded;
-        action.CompletedAt = completed;
-        action.ConfirmedAtPlatform = true;
-        await db.SaveChangesAsync();
-        return completed;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = Fixture.App.Database.CreateContext();
+            var action = await db.Set<EnforcementAction>().AsNoTracking()
+                .SingleAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId && a.Kind != EnforcementKind.SendNotice);
+            if (action.State == EnforcementState.Succeeded)
+            {
+                Assert.Equal(ReviewConsole.Features.Enforcement.LocalEnforcementGateway.Label, action.PlatformResponse);
+                var key = await db.Set<ReviewConsole.Data.Actors.ApiKey>().AsNoTracking().SingleAsync(k => k.Id == action.TargetId);
+                Assert.Equal(ReviewConsole.Data.Actors.ApiKeyStatus.Revoked, key.Status);
+                return action.CompletedAt ?? throw new InvalidOperationException("A succeeded action has no completion time.");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The revocation did not take effect within 30 s; it is {action.State}.");
+            await Task.Delay(200);
+        }
     }
 
     private Regex IncidentUrl() => new("^" + Regex.Escape(new Uri(Fixture.BaseUrl, "incidents/").ToString()) + @"(\d+)$");
