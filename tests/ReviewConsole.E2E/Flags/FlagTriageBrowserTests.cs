@@ -52,6 +52,12 @@ public sealed class FlagTriageBrowserTests(BrowserFixture fixture) : BrowserTest
         await Page.Keyboard.PressAsync("s");
         await Expect(Page.GetByTestId("triage-message")).ToContainTextAsync("queue is clear");
 
+        // Next showed the second flag before the address changed; Back still returns to the first one.
+        await Page.GoBackAsync();
+        await ExpectPathAsync($"flags/{first}");
+        await Expect(Page.Locator("#page-title")).ToHaveTextAsync($"Flag #{first}");
+        await Expect(Page.GetByTestId("flag-status")).ToHaveTextAsync("Decided");
+
         await using var db = Fixture.App.Database.CreateContext();
         var decision = await db.Set<FlagDecision>().SingleAsync(d => d.FlagId == first);
         Assert.Equal((Verdict.Violation, "hate", DecisionAction.Warn), (decision.Verdict, decision.ConfirmedCategories, decision.Action));

@@ -148,7 +148,7 @@ public sealed class FlagTriagePageTests : IDisposable
         cut.WaitForElement("[data-testid=decision-form]");
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("v"));
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("a"));
-        cut.Find("[data-testid=decision-form] textarea").Input("Slur aimed at a protected group.");
+        cut.Find("[data-testid=decision-form] textarea").Change("Slur aimed at a protected group.");
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("Ctrl+Enter"));
 
         await using var db = fixture.Database.CreateContext();
@@ -173,7 +173,7 @@ public sealed class FlagTriagePageTests : IDisposable
         Assert.Empty(cut.FindAll("[data-testid=notice-opt-out]"));
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("v"));
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("a"));
-        cut.Find("[data-testid=decision-form] textarea").Input("Slur aimed at a protected group.");
+        cut.Find("[data-testid=decision-form] textarea").Change("Slur aimed at a protected group.");
 
         cut.Find("input[data-testid=withhold-notice]").Change(true);
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("Ctrl+Enter"));
@@ -184,7 +184,7 @@ public sealed class FlagTriagePageTests : IDisposable
             Assert.False(await before.Set<FlagDecision>().AnyAsync());
         }
 
-        cut.Find("[data-testid=notice-opt-out] textarea").Input("Open law-enforcement referral LE-42; do not tip off.");
+        cut.Find("[data-testid=notice-opt-out] textarea").Change("Open law-enforcement referral LE-42; do not tip off.");
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("Ctrl+Enter"));
 
         cut.WaitForElement("[data-testid=triage-message]");

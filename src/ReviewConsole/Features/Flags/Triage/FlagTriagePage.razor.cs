@@ -20,6 +20,10 @@ public sealed partial class FlagTriagePage
     private WellnessSettings settings = WellnessSettings.Default;
     private IReadOnlyList<ReviewerOption> reviewers = [];
     private FlagDetails? details;
+
+    // The flag on screen. Next loads the claimed flag into this page and then updates the address,
+    // so when the router hands the page the new Id it is already loaded: no round trip through the
+    // browser's location change before the reviewer sees the next flag.
     private long loadedId;
 
     // The flag this page's own Next just claimed: the claim's transaction already counted its
@@ -119,7 +123,7 @@ public sealed partial class FlagTriagePage
 
         if (loadedId != Id)
         {
-            await LoadAsync();
+            await LoadAsync(Id);
             UpdateBreakState();
         }
     }
@@ -218,12 +222,12 @@ public sealed partial class FlagTriagePage
 
     private bool CanEditDecision => details is { Lease.HeldByMe: true } && details.Status != FlagStatus.Decided && rights.CanDecide;
 
-    private async Task LoadAsync()
+    private async Task LoadAsync(long id)
     {
-        details = await Triage.GetAsync(Id, user, cts.Token);
-        loadedId = Id;
+        details = await Triage.GetAsync(id, user, cts.Token);
+        loadedId = id;
         withheldBy = null;
-        var counted = claimedByNext == Id;
+        var counted = claimedByNext == id;
         claimedByNext = 0;
         if (details is not null && RendererInfo.IsInteractive && !counted)
         {
@@ -357,7 +361,7 @@ public sealed partial class FlagTriagePage
             var outcome = await Decisions.DecideAsync(user, rights, details.Id, Request(), cts.Token);
             if (!outcome.Succeeded)
             {
-                await LoadAsync();
+                await LoadAsync(loadedId);
                 Show(outcome.Message, Severity.Error);
                 return;
             }
@@ -396,11 +400,10 @@ public sealed partial class FlagTriagePage
         if (next.FlagId is { } nextId)
         {
             claimedByNext = next.ExposureCounted ? nextId : 0;
-            if (nextId == Id)
-            {
-                await LoadAsync();
-            }
-            else
+            // Loaded before the address changes: the router's update then finds it on screen.
+            await LoadAsync(nextId);
+            UpdateBreakState();
+            if (nextId != Id)
             {
                 Navigation.NavigateTo($"/flags/{nextId}");
             }
@@ -408,7 +411,7 @@ public sealed partial class FlagTriagePage
             return;
         }
 
-        await LoadAsync();
+        await LoadAsync(loadedId);
         Show(next.Message, Severity.Info);
     }
 
@@ -447,8 +450,8 @@ public sealed partial class FlagTriagePage
         try
         {
             var outcome = await Claims.ClaimAsync(user, rights, details.Id, cts.Token);
-            await LoadAsync();
-            Show(outcome.Succeeded ? $"Flag #{Id} is yours for {LeaseMinutes} minutes (renewed while you work)." : outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Warning);
+            await LoadAsync(loadedId);
+            Show(outcome.Succeeded ? $"Flag #{loadedId} is yours for {LeaseMinutes} minutes (renewed while you work)." : outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Warning);
         }
         finally
         {
@@ -478,7 +481,7 @@ public sealed partial class FlagTriagePage
         try
         {
             var outcome = await Claims.AssignAsync(user, rights, details.Id, reviewer.Id, cts.Token);
-            await LoadAsync();
+            await LoadAsync(loadedId);
             Show(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Warning);
         }
         finally
@@ -514,7 +517,7 @@ public sealed partial class FlagTriagePage
         try
         {
             var outcome = await Decisions.DecideClusterAsync(user, rights, clusterPreview, Request(), cts.Token);
-            await LoadAsync();
+            await LoadAsync(loadedId);
             Show(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
         }
         finally
@@ -565,7 +568,7 @@ public sealed partial class FlagTriagePage
                     lastRenewal = Clock.GetUtcNow();
                     if (!await Claims.RenewAsync(user, details.Id, cts.Token))
                     {
-                        await LoadAsync();
+                        await LoadAsync(loadedId);
                         Show("Your lease on this flag ran out and could not be renewed. Claim it again to decide it.", Severity.Warning);
                     }
 
