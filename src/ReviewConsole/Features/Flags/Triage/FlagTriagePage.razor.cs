@@ -207,8 +207,9 @@ public sealed partial class FlagTriagePage
         }
 
         UpdateBreakState();
-        await SaveStretchAsync();
+        // Render first: the stretch save is a write the reviewer need not wait for.
         StateHasChanged();
+        await SaveStretchAsync();
     }
 
     /// <summary>Keeps the break reminder's stretch in the database (throttled), so it survives a reload.</summary>
