@@ -47,6 +47,7 @@ public sealed class FlagTriageBrowserTests(BrowserFixture fixture) : BrowserTest
         await Page.Keyboard.PressAsync("Control+Enter");
         await ExpectPathAsync($"flags/{second}");
         await Expect(Page.GetByTestId("decision-form")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=reason] textarea, textarea[data-testid=reason]").First).ToHaveValueAsync("");
 
         // S: skip releases the flag; nothing else is open, so the page says the queue is clear.
         await Page.Keyboard.PressAsync("s");

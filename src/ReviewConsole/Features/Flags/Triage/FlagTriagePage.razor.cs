@@ -48,7 +48,17 @@ public sealed partial class FlagTriagePage
     private ClusterPreview? clusterPreview;
     private List<(string Key, string Name, bool Flagged)> categoryChoices = [];
     private MudTextField<string>? reasonField;
+
+    // Counts loads: the reason field is keyed by it, so every load starts with an empty field.
+    private int loads;
+    private readonly EventCallback<string> reasonChanged;
     private DateTimeOffset lastRenewal;
+
+    public FlagTriagePage()
+    {
+        // No receiver: setting the reason does not re-render the page (the field shows what was typed).
+        reasonChanged = new EventCallback<string>(null, (Action<string>)(value => reason = value ?? ""));
+    }
 
     [Parameter]
     public long Id { get; set; }
@@ -246,6 +256,7 @@ public sealed partial class FlagTriagePage
         action = DecisionAction.None;
         clause = "";
         reason = "";
+        loads++;
         withholdNotice = false;
         withholdReason = "";
         validation = null;
