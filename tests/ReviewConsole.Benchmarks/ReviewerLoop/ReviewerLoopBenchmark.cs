@@ -33,7 +33,7 @@ namespace ReviewConsole.Benchmarks.ReviewerLoop;
 /// it includes garbage not yet collected and heap growth).</item>
 /// </list>
 /// Run: <c>dotnet run -c Release --project tests/ReviewConsole.Benchmarks -- loop</c> (options:
-/// <c>--flags N</c> (1,000,000), <c>--baseline-flags N</c> (30,000), <c>--loops N</c> (50),
+/// <c>--flags N</c> (1,000,000), <c>--baseline-flags N</c> (30,000), <c>--loops N</c> (150: the p95 of 50 would be the third-highest value),
 /// <c>--revocations N</c> (50), <c>--page-loads N</c> per page (5), <c>--sessions N</c> (20),
 /// <c>--skip-publish</c>, <c>--seed-only</c> to build the cached databases and stop). <c>--postgres</c> runs
 /// the app on a throwaway PostgreSQL cluster, <c>--postgres-connection CS</c> on an existing server, with
@@ -101,7 +101,7 @@ public static class ReviewerLoopBenchmark
         var large = Option(args, "--flags", 1_000_000);
         var baseline = Option(args, "--baseline-flags", 30_000);
         var settings = new RunSettings(
-            Option(args, "--loops", 50),
+            Option(args, "--loops", 150),
             Option(args, "--revocations", 50),
             Option(args, "--page-loads", 5),
             Option(args, "--sessions", 20));
