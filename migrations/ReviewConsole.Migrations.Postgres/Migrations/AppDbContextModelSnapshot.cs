@@ -1373,8 +1373,6 @@ namespace ReviewConsole.Migrations.Postgres.Migrations
 
                     b.HasIndex("ApplicationId");
 
-                    b.HasIndex("ClusterId");
-
                     b.HasIndex("LeaseOwner")
                         .HasFilter("\"LeaseOwner\" IS NOT NULL");
 

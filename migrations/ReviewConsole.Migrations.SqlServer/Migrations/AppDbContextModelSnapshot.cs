@@ -1374,8 +1374,6 @@ namespace ReviewConsole.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ApplicationId");
 
-                    b.HasIndex("ClusterId");
-
                     b.HasIndex("LeaseOwner")
                         .HasFilter("\"LeaseOwner\" IS NOT NULL");
 

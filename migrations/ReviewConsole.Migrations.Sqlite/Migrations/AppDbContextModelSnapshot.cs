@@ -1334,8 +1334,6 @@ namespace ReviewConsole.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ApplicationId");
 
-                    b.HasIndex("ClusterId");
-
                     b.HasIndex("LeaseOwner")
                         .HasFilter("\"LeaseOwner\" IS NOT NULL");
 

@@ -32,7 +32,8 @@ internal sealed class FlagConfiguration : IEntityTypeConfiguration<Flag>
         builder.HasIndex(f => new { f.SlaDueAt, f.Id });
         builder.HasIndex(f => new { f.TopCategory, f.Status });
         builder.HasIndex(f => new { f.OrganizationId, f.CreatedAt });
-        builder.HasIndex(f => f.ClusterId);
+        // No index on ClusterId alone: (ClusterId, Status) and (ClusterId, Priority, Id) lead with it
+        // (FlagTriageConfiguration), and a third copy cost every intake insert one more B-tree.
         // Partial: almost every flag has no lease, and SQLite's ANALYZE counts all those NULLs as one
         // value of ~N rows, so with a full index its planner scanned the table for a reviewer's leases
         // (0.2-0.9 s per Next at 1M flags). The partial index holds only the leased rows.
