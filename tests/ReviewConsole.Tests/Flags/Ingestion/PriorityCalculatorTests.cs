@@ -36,6 +36,34 @@ public sealed class PriorityCalculatorTests
     }
 
     [Fact]
+    public void StoredForm_KeepsTheInputsNotTheExplanations_AndReadsBackTheSameBreakdown()
+    {
+        var breakdown = PriorityCalculator.Compute(Inputs(violations: 2, cluster: 9, hoursElapsed: 3));
+
+        var json = PriorityCalculator.ToJson(breakdown);
+        var read = PriorityCalculator.FromJson(json)!;
+
+        Assert.DoesNotContain("components", json, StringComparison.OrdinalIgnoreCase);
+        Assert.InRange(json.Length, 1, 400);
+        Assert.Equal(breakdown.Components, read.Components);
+        Assert.Equal(breakdown, read with { Components = breakdown.Components });
+    }
+
+    [Fact]
+    public void StoredForm_RowsWrittenWithTheirComponents_ReadTheSame()
+    {
+        var breakdown = PriorityCalculator.Compute(Inputs(violations: 4, cluster: 30, hoursElapsed: 30));
+        // What rows written before the compact form hold: the whole record, components included.
+        var old = System.Text.Json.JsonSerializer.Serialize(breakdown, System.Text.Json.JsonSerializerOptions.Web);
+        Assert.Contains("\"components\"", old, StringComparison.Ordinal);
+
+        var read = PriorityCalculator.FromJson(old)!;
+
+        Assert.Equal(breakdown.Components, read.Components);
+        Assert.Equal(breakdown, read with { Components = breakdown.Components });
+    }
+
+    [Fact]
     public void Compute_Components_AddUpToTheScore()
     {
         var breakdown = PriorityCalculator.Compute(Inputs(violations: 3, cluster: 20, hoursElapsed: 4));

@@ -53,8 +53,6 @@ public static class PriorityCalculator
     /// <summary>Cluster size at which the campaign term saturates (log scale: 2 → 1/6, 64 → 1).</summary>
     public const int ClusterSaturation = 64;
 
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
     public static PriorityBreakdown Compute(PriorityInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -71,29 +69,12 @@ public static class PriorityCalculator
         var score = driver.Score?.Score ?? 0;
         var precision = inputs.Precision.GetValueOrDefault(category) ?? PrecisionEstimate.Prior;
 
-        var contentValue = Clamp01(driver.Weight * score * precision.Value);
-        var actorValue = Clamp01((double)inputs.ActorViolations / ActorSaturation);
-        var clusterValue = inputs.ClusterSize <= 1 ? 0 : Clamp01(Math.Log2(inputs.ClusterSize) / Math.Log2(ClusterSaturation));
         var window = (inputs.SlaDueAt - inputs.CreatedAt).TotalSeconds;
         var elapsed = (inputs.Now - inputs.CreatedAt).TotalSeconds;
         var slaValue = window <= 0 ? 1 : Clamp01(elapsed / window);
 
-        var components = new List<PriorityComponent>
-        {
-            Component("Content risk", contentValue, ContentMax, string.Create(CultureInfo.InvariantCulture,
-                $"{category}: severity {driver.Weight:0.00} × score {score:0.00} × precision {precision.Value:0.00} ({precision.Labels} labels{(precision.FromPrior ? ", mostly prior" : "")})")),
-            Component("Actor history", actorValue, ActorMax, string.Create(CultureInfo.InvariantCulture,
-                $"{inputs.ActorViolations} confirmed violation(s) by the organization (saturates at {ActorSaturation})")),
-            Component("Campaign size", clusterValue, ClusterMax, string.Create(CultureInfo.InvariantCulture,
-                $"near-duplicate cluster of {inputs.ClusterSize} (log scale, saturates at {ClusterSaturation})")),
-            Component("SLA pressure", slaValue, SlaMax, slaValue >= 1
-                ? "the review SLA has passed"
-                : string.Create(CultureInfo.InvariantCulture, $"{slaValue:P0} of the review window used, due {inputs.SlaDueAt:u}")),
-        };
-
-        var total = (int)Math.Round(components.Sum(c => c.Points), MidpointRounding.AwayFromZero);
-        return new PriorityBreakdown(
-            Math.Clamp(total, 0, 100),
+        var breakdown = new PriorityBreakdown(
+            0,
             category,
             driver.Weight,
             score,
@@ -105,13 +86,58 @@ public static class PriorityCalculator
             inputs.SlaDueAt,
             slaValue,
             inputs.Now,
-            components);
+            []);
+        var components = ComponentsOf(breakdown);
+        var total = (int)Math.Round(components.Sum(c => c.Points), MidpointRounding.AwayFromZero);
+        return breakdown with { Score = Math.Clamp(total, 0, 100), Components = components };
     }
 
-    public static string ToJson(PriorityBreakdown breakdown) => JsonSerializer.Serialize(breakdown, PriorityJsonContext.Default.PriorityBreakdown);
+    /// <summary>
+    /// The four terms, from the breakdown's inputs alone. They are not stored: the explanations were
+    /// two thirds of a flag's breakdown (about 650 of 900 bytes) and say nothing the inputs do not.
+    /// </summary>
+    private static List<PriorityComponent> ComponentsOf(PriorityBreakdown b)
+    {
+        var contentValue = Clamp01(b.SeverityWeight * b.ClassifierScore * b.Precision);
+        var actorValue = Clamp01((double)b.ActorViolations / ActorSaturation);
+        var clusterValue = b.ClusterSize <= 1 ? 0 : Clamp01(Math.Log2(b.ClusterSize) / Math.Log2(ClusterSaturation));
+        var slaValue = b.SlaElapsedFraction;
+        return
+        [
+            Component("Content risk", contentValue, ContentMax, string.Create(CultureInfo.InvariantCulture,
+                $"{b.Category}: severity {b.SeverityWeight:0.00} × score {b.ClassifierScore:0.00} × precision {b.Precision:0.00} ({b.PrecisionLabels} labels{(b.PrecisionFromPrior ? ", mostly prior" : "")})")),
+            Component("Actor history", actorValue, ActorMax, string.Create(CultureInfo.InvariantCulture,
+                $"{b.ActorViolations} confirmed violation(s) by the organization (saturates at {ActorSaturation})")),
+            Component("Campaign size", clusterValue, ClusterMax, string.Create(CultureInfo.InvariantCulture,
+                $"near-duplicate cluster of {b.ClusterSize} (log scale, saturates at {ClusterSaturation})")),
+            Component("SLA pressure", slaValue, SlaMax, slaValue >= 1
+                ? "the review SLA has passed"
+                : string.Create(CultureInfo.InvariantCulture, $"{slaValue:P0} of the review window used, due {b.SlaDueAt:u}")),
+        ];
+    }
 
-    public static PriorityBreakdown? FromJson(string? json) =>
-        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<PriorityBreakdown>(json, JsonOptions);
+    /// <summary>The stored form: the inputs and the score, without the components (see <see cref="ComponentsOf"/>).</summary>
+    public static string ToJson(PriorityBreakdown breakdown)
+    {
+        ArgumentNullException.ThrowIfNull(breakdown);
+        return JsonSerializer.Serialize(
+            new StoredPriorityBreakdown(breakdown.Score, breakdown.Category, breakdown.SeverityWeight, breakdown.ClassifierScore, breakdown.Precision, breakdown.PrecisionLabels,
+                breakdown.PrecisionFromPrior, breakdown.ActorViolations, breakdown.ClusterSize, breakdown.SlaDueAt, breakdown.SlaElapsedFraction, breakdown.ComputedAt),
+            PriorityJsonContext.Default.StoredPriorityBreakdown);
+    }
+
+    /// <summary>Reads the stored form; rows written before it, with their components, read the same.</summary>
+    public static PriorityBreakdown? FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json) || JsonSerializer.Deserialize(json, PriorityJsonContext.Default.StoredPriorityBreakdown) is not { } s)
+        {
+            return null;
+        }
+
+        var breakdown = new PriorityBreakdown(s.Score, s.Category ?? "", s.SeverityWeight, s.ClassifierScore, s.Precision, s.PrecisionLabels,
+            s.PrecisionFromPrior, s.ActorViolations, s.ClusterSize, s.SlaDueAt, s.SlaElapsedFraction, s.ComputedAt, []);
+        return breakdown with { Components = ComponentsOf(breakdown) };
+    }
 
     private static PriorityComponent Component(string name, double value, double max, string explanation) =>
         new(name, Math.Round(value, 4), max, Math.Round(value * max, 2), explanation);
@@ -121,5 +147,20 @@ public static class PriorityCalculator
 
 /// <summary>The breakdown's JSON, source-generated (written once per ingested flag and per refresh).</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(PriorityBreakdown))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StoredPriorityBreakdown))]
 internal sealed partial class PriorityJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>A breakdown as <c>Flag.PriorityBreakdownJson</c> holds it: what it was computed from, not its components.</summary>
+internal sealed record StoredPriorityBreakdown(
+    int Score,
+    string? Category,
+    double SeverityWeight,
+    double ClassifierScore,
+    double Precision,
+    int PrecisionLabels,
+    bool PrecisionFromPrior,
+    int ActorViolations,
+    int ClusterSize,
+    DateTimeOffset SlaDueAt,
+    double SlaElapsedFraction,
+    DateTimeOffset ComputedAt);
