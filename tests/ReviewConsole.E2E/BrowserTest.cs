@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using ReviewConsole.Data.Enforcement;
 using static Microsoft.Playwright.Assertions;
 
 namespace ReviewConsole.E2E;
@@ -144,4 +147,24 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
 
     protected async Task ExpectPathAsync(string path) =>
         await Expect(Page).ToHaveURLAsync(new Uri(Fixture.BaseUrl, path).ToString());
+
+    /// <summary>
+    /// The one enforcement action <paramref name="which"/> selects, read until the app's executor has
+    /// carried it out or <paramref name="timeout"/> (20 s) has passed; the caller asserts its state.
+    /// </summary>
+    protected async Task<EnforcementAction> WaitForActionAsync(Expression<Func<EnforcementAction, bool>> which, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            await using var db = Fixture.App.Database.CreateContext();
+            var action = await db.Set<EnforcementAction>().AsNoTracking().SingleAsync(which);
+            if (action.State == EnforcementState.Succeeded || DateTime.UtcNow >= deadline)
+            {
+                return action;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

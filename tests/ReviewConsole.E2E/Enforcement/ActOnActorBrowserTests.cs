@@ -37,15 +37,7 @@ public sealed class ActOnActorBrowserTests(BrowserFixture fixture) : BrowserTest
         await Page.GetByTestId("act-submit").ClickAsync();
 
         await Expect(Page.Locator(".mud-snackbar")).ToContainTextAsync("queued");
-        await using var read = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        EnforcementState state;
-        do
-        {
-            await Task.Delay(200);
-            state = await read.Set<EnforcementAction>().AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == EnforcementKind.Warn).Select(a => a.State).SingleAsync();
-        }
-        while (state != EnforcementState.Succeeded && DateTime.UtcNow < deadline);
+        var state = (await WaitForActionAsync(a => a.OrganizationId == orgId && a.Kind == EnforcementKind.Warn)).State;
 
         Assert.Equal(EnforcementState.Succeeded, state);
         await Page.GotoAsync("enforcement");

@@ -24,11 +24,7 @@ public sealed class ActorPagesBrowserTests(BrowserFixture fixture) : BrowserTest
             new EnforcementRequest(EnforcementKind.RevokeKey, EnforcementTargetType.ApiKey, [ids.ApiKeyId], EnforcementReason.Manual, null, "MU-7 Spam", "Key used for spam"),
             new StaffUser("someone", "someone@demo.local"),
             ct))[0].Id);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await db.Set<EnforcementAction>().AsNoTracking().Where(a => a.Id == actionId).Select(a => a.State).SingleAsync() != EnforcementState.Succeeded && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await WaitForActionAsync(a => a.Id == actionId);
 
         return ids;
     }

@@ -153,23 +153,13 @@ public sealed partial class IncidentLifecycleTests(BrowserFixture fixture) : Bro
     private async Task<DateTimeOffset> EnforcementTakenEffectAsync(long incidentId)
     {
         var reasonId = incidentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var db = Fixture.App.Database.CreateContext();
-            var action = await db.Set<EnforcementAction>().AsNoTracking()
-                .SingleAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId && a.Kind != EnforcementKind.SendNotice);
-            if (action.State == EnforcementState.Succeeded)
-            {
-                Assert.Equal(ReviewConsole.Features.Enforcement.LocalEnforcementGateway.Label, action.PlatformResponse);
-                var key = await db.Set<ReviewConsole.Data.Actors.ApiKey>().AsNoTracking().SingleAsync(k => k.Id == action.TargetId);
-                Assert.Equal(ReviewConsole.Data.Actors.ApiKeyStatus.Revoked, key.Status);
-                return action.CompletedAt ?? throw new InvalidOperationException("A succeeded action has no completion time.");
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The revocation did not take effect within 30 s; it is {action.State}.");
-            await Task.Delay(200);
-        }
+        var action = await WaitForActionAsync(a => a.Reason == EnforcementReason.Incident && a.ReasonId == reasonId && a.Kind != EnforcementKind.SendNotice, TimeSpan.FromSeconds(30));
+        Assert.True(action.State == EnforcementState.Succeeded, $"The revocation did not take effect within 30 s; it is {action.State}.");
+        Assert.Equal(ReviewConsole.Features.Enforcement.LocalEnforcementGateway.Label, action.PlatformResponse);
+        await using var db = Fixture.App.Database.CreateContext();
+        var key = await db.Set<ReviewConsole.Data.Actors.ApiKey>().AsNoTracking().SingleAsync(k => k.Id == action.TargetId);
+        Assert.Equal(ReviewConsole.Data.Actors.ApiKeyStatus.Revoked, key.Status);
+        return action.CompletedAt ?? throw new InvalidOperationException("A succeeded action has no completion time.");
     }
 
     private Regex IncidentUrl() => new("^" + Regex.Escape(new Uri(Fixture.BaseUrl, "incidents/").ToString()) + @"(\d+)$");
