@@ -309,7 +309,107 @@ public sealed class FlagIngestionService(
 
         public string Excerpt { get; init; } = "";
 
+        /// <summary>Order of arrival in the chunk: ties between new clusters go to the first.</summary>
+        public int Sequence { get; set; }
+
         public WorkingCluster Clone() => (WorkingCluster)MemberwiseClone();
+
+        /// <summary>Whether this cluster wins a tie in distance over <paramref name="other"/>: a stored
+        /// cluster over a new one, the older stored one, else the new one that arrived first.</summary>
+        public bool WinsTieOver(WorkingCluster other) =>
+            Id != 0 ? other.Id == 0 || Id < other.Id : other.Id == 0 && Sequence < other.Sequence;
+    }
+
+    /// <summary>The clusters a chunk has touched, bucketed by SimHash band like
+    /// <see cref="OpenClusterIndex"/>, so finding a record's nearest costs its eight buckets, not a
+    /// pass over every cluster the chunk touched so far (which made a chunk quadratic in its size).</summary>
+    private sealed class WorkingClusters
+    {
+        private readonly Dictionary<int, List<WorkingCluster>> buckets = [];
+        private readonly HashSet<WorkingCluster> members = [];
+        private readonly HashSet<long> storedIds = [];
+        private int sequence;
+
+        public List<WorkingCluster> All { get; } = [];
+
+        public bool Contains(WorkingCluster cluster) => members.Contains(cluster);
+
+        public bool ContainsStored(long id) => storedIds.Contains(id);
+
+        public void Add(WorkingCluster cluster)
+        {
+            cluster.Sequence = sequence++;
+            All.Add(cluster);
+            Index(cluster);
+        }
+
+        /// <summary>Clusters sharing at least one band with <paramref name="simHash"/> (each possibly
+        /// more than once): every cluster within Hamming distance 7 is among them.</summary>
+        public IEnumerable<WorkingCluster> Near(long simHash)
+        {
+            var value = unchecked((ulong)simHash);
+            for (var band = 0; band < 8; band++)
+            {
+                if (buckets.TryGetValue(Bucket(band, value), out var bucket))
+                {
+                    foreach (var cluster in bucket)
+                    {
+                        yield return cluster;
+                    }
+                }
+            }
+        }
+
+        public List<WorkingCluster> Snapshot() => All.Select(c => c.Clone()).ToList();
+
+        public void Restore(List<WorkingCluster> snapshot)
+        {
+            All.Clear();
+            All.AddRange(snapshot);
+            Reindex();
+        }
+
+        public void RemoveAll(Predicate<WorkingCluster> match)
+        {
+            if (All.RemoveAll(match) > 0)
+            {
+                Reindex();
+            }
+        }
+
+        private void Reindex()
+        {
+            buckets.Clear();
+            members.Clear();
+            storedIds.Clear();
+            foreach (var cluster in All)
+            {
+                Index(cluster);
+            }
+        }
+
+        private void Index(WorkingCluster cluster)
+        {
+            members.Add(cluster);
+            if (cluster.Id != 0)
+            {
+                storedIds.Add(cluster.Id);
+            }
+
+            var value = unchecked((ulong)cluster.SimHash);
+            for (var band = 0; band < 8; band++)
+            {
+                var key = Bucket(band, value);
+                if (!buckets.TryGetValue(key, out var bucket))
+                {
+                    buckets[key] = bucket = [];
+                }
+
+                bucket.Add(cluster);
+            }
+        }
+
+        private static int Bucket(int band, ulong value) => (band * 256) + (int)((value >> (8 * band)) & 0xFF);
     }
 
     /// <summary>The work of one chunk inside its transaction (re-created when the transaction is re-run).</summary>
@@ -321,7 +421,7 @@ public sealed class FlagIngestionService(
         private readonly List<IngestionError> errors = [];
         private IngestRecordResult[] results = [];
         private readonly Dictionary<long, WorkingCluster> byMemberHash = [];
-        private List<WorkingCluster> working = [];
+        private readonly WorkingClusters working = new();
 
         public async Task<ChunkOutcome> WriteAsync(Prepared[] prepared, StaffUser by, string origin, bool oneAtATime, CancellationToken cancellationToken)
         {
@@ -349,7 +449,7 @@ public sealed class FlagIngestionService(
                 var transaction = db.Database.CurrentTransaction!;
                 foreach (var p in valid)
                 {
-                    var before = working.Select(c => c.Clone()).ToList();
+                    var before = working.Snapshot();
                     var errorsBefore = errors.Count;
                     await transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
                     try
@@ -361,7 +461,7 @@ public sealed class FlagIngestionService(
                     {
                         await transaction.RollbackToSavepointAsync(RecordSavepoint, cancellationToken);
                         db.ChangeTracker.Clear();
-                        working = before;
+                        working.Restore(before);
                         errors.RemoveRange(errorsBefore, errors.Count - errorsBefore);
                         var stored = await FindStoredAsync([p.Record!.Id], cancellationToken);
                         if (stored.TryGetValue(p.Record.Id, out var existing))
@@ -398,7 +498,7 @@ public sealed class FlagIngestionService(
                     cancellationToken);
             }
 
-            var clusters = working
+            var clusters = working.All
                 .Where(c => c.Id != 0 && c.Added > 0)
                 .Select(c => new ClusterState(c.Id, c.SimHash, c.Size, c.Added, c.LastSeenAt))
                 .ToList();
@@ -483,11 +583,14 @@ public sealed class FlagIngestionService(
                 clusterSizes[i] = cluster.Size;
             }
 
+            // New clusters are inserted with the members this set adds, so only clusters stored before
+            // need an update (and a new one only if some of its members turn out to be stored already).
             var newClusters = setAdded.Keys.Where(c => c.Id == 0).ToList();
+            var insertedSize = newClusters.ToDictionary(c => c, c => setAdded[c]);
             if (newClusters.Count > 0)
             {
                 var ids = await store.InsertClustersAsync(
-                    newClusters.Select(c => new FlagCluster { SimHash = c.SimHash, Size = 0, FirstSeenAt = c.FirstSeenAt, LastSeenAt = c.FirstSeenAt, Excerpt = c.Excerpt }).ToList(),
+                    newClusters.Select(c => new FlagCluster { SimHash = c.SimHash, Size = setAdded[c], OpenCount = setAdded[c], FirstSeenAt = c.FirstSeenAt, LastSeenAt = c.LastSeenAt, Excerpt = c.Excerpt }).ToList(),
                     cancellationToken);
                 foreach (var c in newClusters)
                 {
@@ -527,7 +630,10 @@ public sealed class FlagIngestionService(
             }
 
             await store.UpdateClustersAsync(
-                setAdded.Where(p => p.Value > 0).Select(p => new ClusterDelta(p.Key.Id, p.Value, p.Key.LastSeenAt)).ToList(),
+                setAdded
+                    .Select(p => new ClusterDelta(p.Key.Id, p.Value - insertedSize.GetValueOrDefault(p.Key), p.Key.LastSeenAt))
+                    .Where(d => d.Added != 0)
+                    .ToList(),
                 cancellationToken);
 
             if (lost.Count > 0)
@@ -570,11 +676,11 @@ public sealed class FlagIngestionService(
         {
             WorkingCluster? best = null;
             var bestDistance = int.MaxValue;
-            foreach (var c in working)
+            foreach (var c in working.Near(hash))
             {
                 var distance = SimHash.Distance(c.SimHash, hash);
                 if (c.LastSeenAt >= since && distance <= settings.ClusterHammingThreshold
-                    && (distance < bestDistance || (distance == bestDistance && Older(c, best!))))
+                    && (distance < bestDistance || (distance == bestDistance && c.WinsTieOver(best!))))
                 {
                     best = c;
                     bestDistance = distance;
@@ -583,7 +689,7 @@ public sealed class FlagIngestionService(
 
             if (service.clusterIndex.FindNearest(hash, settings.ClusterHammingThreshold, since) is { } match
                 && (best is null || match.Distance < bestDistance || (match.Distance == bestDistance && best.Id != 0 && match.Id < best.Id))
-                && working.All(c => c.Id != match.Id))
+                && !working.ContainsStored(match.Id))
             {
                 best = new WorkingCluster { Id = match.Id, SimHash = match.SimHash, Size = match.Size, LastSeenAt = match.LastSeenAt };
                 working.Add(best);
@@ -602,9 +708,6 @@ public sealed class FlagIngestionService(
             }
 
             return best;
-
-            static bool Older(WorkingCluster candidate, WorkingCluster current) =>
-                candidate.Id != 0 && (current.Id == 0 || candidate.Id < current.Id);
         }
 
         private async Task<Flag> BuildFlagAsync(Prepared p, long? clusterId, int clusterSize, CancellationToken cancellationToken)
@@ -670,9 +773,12 @@ public sealed class FlagIngestionService(
 
         private async Task<Dictionary<string, StoredIdentity>> FindStoredAsync(List<string> upstreamIds, CancellationToken cancellationToken)
         {
+            // One parameter holding the whole list (json_each on SQLite, an array on PostgreSQL), not
+            // EF's default of one parameter per id: SQLite finds each bound parameter by a linear scan
+            // of the statement's names, so a thousand of them cost more than the lookups.
             var rows = await (
                 from f in db.Set<Flag>().AsNoTracking()
-                where upstreamIds.Contains(f.UpstreamId)
+                where EF.Parameter(upstreamIds).Contains(f.UpstreamId)
                 join o in db.Set<Organization>() on f.OrganizationId equals o.Id
                 join a in db.Set<Application>() on f.ApplicationId equals a.Id
                 join k in db.Set<ApiKey>() on f.ApiKeyId equals k.Id

@@ -31,15 +31,15 @@ internal abstract class IntakeStore(AppDbContext db)
         return bulkSql && SqlIntakeStore.Supports(db) ? new SqlIntakeStore(db) : new EfIntakeStore(db);
     }
 
-    /// <summary>Inserts new clusters (size 0; <see cref="UpdateClustersAsync"/> adds the members that
-    /// were stored) and returns their ids by SimHash (distinct within a chunk by construction).</summary>
+    /// <summary>Inserts new clusters (with the size the chunk gives them; <see cref="UpdateClustersAsync"/>
+    /// corrects it if some members turn out to be stored already) and returns their ids by SimHash (distinct within a chunk by construction).</summary>
     public abstract Task<IReadOnlyDictionary<long, long>> InsertClustersAsync(IReadOnlyList<FlagCluster> clusters, CancellationToken cancellationToken);
 
     /// <summary>Inserts flags with their scores, skipping any whose upstream id is already stored (a
     /// concurrent writer); returns the new ids by upstream id.</summary>
     public abstract Task<IReadOnlyDictionary<string, long>> InsertFlagsAsync(IReadOnlyList<Flag> flags, CancellationToken cancellationToken);
 
-    /// <summary>Adds members to clusters, once per cluster: <c>Size = Size + n</c> and
+    /// <summary>Adds members to clusters (or removes, for a negative n), once per cluster: <c>Size = Size + n</c> and
     /// <c>OpenCount = OpenCount + n</c> (new flags are open; the counters the reviewer's pages read,
     /// see FlagCounters), <c>LastSeenAt</c> moved forward.</summary>
     public abstract Task UpdateClustersAsync(IReadOnlyList<ClusterDelta> deltas, CancellationToken cancellationToken);
@@ -115,6 +115,9 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
     /// O(n²) to bind: about a hundred keeps that negligible while a statement still carries dozens
     /// of rows.</summary>
     public const int MaxParametersPerStatement = 100;
+
+    /// <summary>Rows per SQLite insert statement when the rows' ids are not needed (bound by position).</summary>
+    public const int SqliteRowsPerStatement = 64;
 
     private static readonly ConcurrentDictionary<(IModel Model, Type Type), TableInfo> Tables = new();
 
@@ -255,33 +258,71 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The intake connection is not open.");
         var columns = table.Insertable;
-        var text = new StringBuilder("INSERT INTO ").Append(table.Name).Append(" (")
-            .Append(string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))).Append(") VALUES (")
-            .Append(string.Join(", ", columns.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture))))
-            .Append(')').Append(tail);
-        Check(raw.sqlite3_prepare_v2(handle, text.ToString(), out var statement), handle);
-        using (statement)
+
+        // Rows whose ids nobody reads (scores) go several to a statement: an AUTOINCREMENT table
+        // writes its sqlite_sequence row once per statement, not once per row, and each step has
+        // less to set up. Positional parameters cost nothing to bind however many there are.
+        var perStatement = inserted is null ? Math.Min(SqliteRowsPerStatement, rows.Count) : 1;
+        sqlite3_stmt? full = null;
+        try
         {
-            foreach (var row in rows)
+            for (var offset = 0; offset < rows.Count; offset += perStatement)
             {
-                for (var c = 0; c < columns.Count; c++)
+                var count = Math.Min(perStatement, rows.Count - offset);
+                var statement = count == perStatement
+                    ? full ??= PrepareSqliteInsert(handle, table, count, tail)
+                    : PrepareSqliteInsert(handle, table, count, tail);
+                try
                 {
-                    Bind(statement, c + 1, columns[c].ToProvider(row), handle);
-                }
+                    var parameter = 1;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var row = rows[offset + i];
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            Bind(statement, parameter++, columns[c].ToProvider(row), handle);
+                        }
+                    }
 
-                var rc = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(rc, handle);
-                }
+                    var rc = raw.sqlite3_step(statement);
+                    raw.sqlite3_reset(statement);
+                    if (rc != raw.SQLITE_DONE)
+                    {
+                        Check(rc, handle);
+                    }
 
-                if (inserted is not null && raw.sqlite3_changes(handle) == 1)
+                    if (inserted is not null && raw.sqlite3_changes(handle) == 1)
+                    {
+                        inserted(rows[offset], raw.sqlite3_last_insert_rowid(handle));
+                    }
+                }
+                finally
                 {
-                    inserted(row, raw.sqlite3_last_insert_rowid(handle));
+                    if (statement != full)
+                    {
+                        statement.Dispose();
+                    }
                 }
             }
         }
+        finally
+        {
+            full?.Dispose();
+        }
+    }
+
+    private sqlite3_stmt PrepareSqliteInsert(sqlite3 handle, TableInfo table, int rowCount, string tail)
+    {
+        var columns = table.Insertable;
+        var text = new StringBuilder("INSERT INTO ").Append(table.Name).Append(" (")
+            .Append(string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))).Append(") VALUES ");
+        for (var r = 0; r < rowCount; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (").Append(string.Join(", ", Enumerable.Repeat("?", columns.Count))).Append(')');
+        }
+
+        Check(raw.sqlite3_prepare_v2(handle, text.Append(tail).ToString(), out var statement), handle);
+        return statement;
     }
 
     private static void Bind(sqlite3_stmt statement, int index, object value, sqlite3 handle)
