@@ -41,7 +41,7 @@ public static class IntakeInProcess
         using var ingestion = new FlagIngestionService(database.Factory, new ActorRegistry(clock), new AuditLog(clock), clock, options);
 
         var random = new Random(42);
-        var warmUp = Batches(IntakeThroughput.Records(1_000, random, "warm"));
+        var warmUp = Batches(IntakeThroughput.Records(10_000, random, "warm"));
         var batches = Batches(IntakeThroughput.Records(count, random, "run"));
         await IngestAsync(ingestion, warmUp);
         var clock2 = Stopwatch.StartNew();
