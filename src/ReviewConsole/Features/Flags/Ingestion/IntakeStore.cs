@@ -116,6 +116,11 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
     /// of rows.</summary>
     public const int MaxParametersPerStatement = 100;
 
+    /// <summary>Parameters per multi-row insert on PostgreSQL: each statement is a round trip to the
+    /// server's process, and at a hundred parameters a chunk of 1,000 flags took 333 flag and 440
+    /// score statements. Npgsql binds by position, so a large statement costs nothing extra to bind.</summary>
+    public const int PostgresParametersPerInsert = 2_000;
+
     /// <summary>Rows per SQLite insert statement when the rows' ids are not needed (bound by position).</summary>
     public const int SqliteRowsPerStatement = 64;
 
@@ -366,7 +371,8 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
             byKey = rows.ToDictionary(r => key.ToProvider(r), r => r);
         }
 
-        var perStatement = Math.Max(1, MaxParametersPerStatement / columns.Count);
+        var parameters = Db.Database.IsNpgsql() ? PostgresParametersPerInsert : MaxParametersPerStatement;
+        var perStatement = Math.Max(1, parameters / columns.Count);
         DbCommand? full = null;
         try
         {
@@ -376,7 +382,17 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
                 DbCommand command;
                 if (count == perStatement)
                 {
-                    command = full ??= InsertCommand(table, count, tail.ToString());
+                    if (full is null)
+                    {
+                        full = InsertCommand(table, count, tail.ToString());
+                        if (rows.Count >= 2 * perStatement)
+                        {
+                            // Run again for the next rows: parsed and planned by the server once.
+                            await full.PrepareAsync(cancellationToken);
+                        }
+                    }
+
+                    command = full;
                 }
                 else
                 {
