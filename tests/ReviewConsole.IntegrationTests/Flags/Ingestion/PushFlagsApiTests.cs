@@ -58,6 +58,39 @@ public sealed class PushFlagsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_BatchLargerThanOneStatement_StoresEveryFlagWithItsOwnScores()
+    {
+        // 150 flags: more than two full multi-row flag statements on PostgreSQL (the prepared, re-run
+        // one and a partial one) and 300 scores by COPY; one statement per row on SQLite.
+        using var client = await ClientWithTokenAsync(ApiScopes.FlagsWrite);
+        var batch = new JsonArray();
+        for (var i = 0; i < 150; i++)
+        {
+            var record = IntakeRecords.Record($"many-{i}", completion: $"Completion number {i} with its own words");
+            record["moderation"]!["category_scores"]!["harassment"] = Math.Round(0.5 + (i / 1000.0), 3);
+            batch.Add(record);
+        }
+
+        using var response = await client.PostAsync(Endpoint, Json(batch.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(150, body.RootElement.GetProperty("stored").GetInt32());
+        await using var db = factory.Database.CreateContext();
+        var flags = await db.Set<Flag>().AsNoTracking().Include(f => f.Scores).Where(f => f.UpstreamId.StartsWith("many-")).ToListAsync();
+        Assert.Equal(150, flags.Count);
+        Assert.All(flags, f =>
+        {
+            var i = int.Parse(f.UpstreamId["many-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(2, f.Scores.Count);
+            var top = Assert.Single(f.Scores, s => s.Flagged);
+            Assert.Equal(Math.Round(0.5 + (i / 1000.0), 3), top.Score, 9);
+            Assert.Equal(0.02, Assert.Single(f.Scores, s => !s.Flagged).Score, 9);
+            Assert.Equal(f.TopCategory, top.Category);
+        });
+    }
+
+    [Fact]
     public async Task Post_SameBatchTwice_SecondAnswerIsAllDuplicates()
     {
         using var client = await ClientWithTokenAsync(ApiScopes.FlagsWrite);
