@@ -67,6 +67,15 @@ if [ "${REVIEWCONSOLE_TEST_POSTGRES:-}" != "skip" ]; then
   trap 'tests/pg-cluster.sh stop "$pg_dir"' EXIT
   if pg_connection=$(tests/pg-cluster.sh start "$pg_dir"); then
     server_run postgres REVIEWCONSOLE_TEST_POSTGRES "$pg_connection"
+    # The intake's unit tests too: PostgreSQL has its own insert path (multi-row statements, scores
+    # by COPY) and its own fallback when the database refuses a record.
+    echo "== Intake unit tests (postgres)"
+    if ! env -u REVIEWCONSOLE_TEST_SQLSERVER REVIEWCONSOLE_TEST_POSTGRES="$pg_connection" \
+        dotnet test tests/ReviewConsole.Tests/ReviewConsole.Tests.csproj --no-build -c "$configuration" --filter "FullyQualifiedName~Flags.Ingestion" \
+          --logger "trx;LogFilePrefix=postgres-intake" --results-directory "$results" \
+        | tee -a "$results/console.log"; then
+      failed_steps+=("dotnet test (intake unit tests on postgres)")
+    fi
   else
     failed_steps+=("PostgreSQL test cluster did not start")
   fi

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using ReviewConsole.Data;
 using ReviewConsole.Data.Actors;
 using ReviewConsole.Data.Audit;
 using ReviewConsole.Data.Flags;
@@ -108,20 +109,23 @@ public sealed class FlagIngestionServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Ingest_RecordTheDatabaseRefuses_FallsBackToOneAtATimeAndRejectsOnlyThatRecord(bool bulkSql)
+    [InlineData(true, "Flag")]
+    [InlineData(false, "Flag")]
+    [InlineData(true, "FlagCategoryScore")]
+    [InlineData(false, "FlagCategoryScore")]
+    public async Task Ingest_RecordTheDatabaseRefuses_FallsBackToOneAtATimeAndRejectsOnlyThatRecord(bool bulkSql, string refusingTable)
     {
         await using (var db = database.CreateContext())
         {
-            // A record the database refuses, as a column constraint or a trigger of a real schema would.
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_poison BEFORE INSERT ON Flag WHEN NEW.UpstreamId = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END");
+            // A record the database refuses, as a column constraint or a trigger of a real schema
+            // would: its flag row, or one of its scores (PostgreSQL writes those by COPY).
+            await RefuseAsync(db, score: refusingTable == "FlagCategoryScore");
         }
 
         var service = FlagJson.Service(database, clock, new IngestionOptions { BulkSql = bulkSql });
         var text = "Limited offer on the premium wireless earbuds today only, thousands of happy customers agree";
 
-        var result = await service.IngestAsync(FlagSource.Api, [FlagJson.Raw(FlagJson.Record("good-1", completion: text)), FlagJson.Raw(FlagJson.Record("poison", completion: text), "api record 1"), FlagJson.Raw(FlagJson.Record("good-2", completion: text))], StaffUser.System, "t", default);
+        var result = await service.IngestAsync(FlagSource.Api, [FlagJson.Raw(FlagJson.Record("good-1", completion: text)), FlagJson.Raw(FlagJson.Record("poison", completion: text, hate: 0.4242), "api record 1"), FlagJson.Raw(FlagJson.Record("good-2", completion: text))], StaffUser.System, "t", default);
 
         Assert.Equal([IngestOutcome.Stored, IngestOutcome.Rejected, IngestOutcome.Stored], result.Records.Select(r => r.Outcome));
         Assert.StartsWith("database_error:", result.Records[1].Reason, StringComparison.Ordinal);
@@ -378,4 +382,15 @@ public sealed class FlagIngestionServiceTests : IDisposable
     }
 
     public void Dispose() => database.Dispose();
+
+    /// <summary>A trigger that refuses the record "poison" (its flag row) or a score of 0.4242.</summary>
+    private static Task<int> RefuseAsync(AppDbContext db, bool score) => db.Database.ExecuteSqlRawAsync((db.Database.IsNpgsql(), score) switch
+    {
+        (false, false) => "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"Flag\" WHEN NEW.\"UpstreamId\" = 'poison' BEGIN SELECT RAISE(ABORT, 'poison record refused'); END",
+        (false, true) => "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"FlagCategoryScore\" WHEN NEW.\"Score\" = 0.4242 BEGIN SELECT RAISE(ABORT, 'poison record refused'); END",
+        (true, false) => "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"UpstreamId\" = 'poison' THEN RAISE EXCEPTION 'poison record refused'; END IF; RETURN NEW; END $$; "
+            + "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"Flag\" FOR EACH ROW EXECUTE FUNCTION refuse_poison();",
+        (true, true) => "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"Score\" = 0.4242 THEN RAISE EXCEPTION 'poison record refused'; END IF; RETURN NEW; END $$; "
+            + "CREATE TRIGGER refuse_poison BEFORE INSERT ON \"FlagCategoryScore\" FOR EACH ROW EXECUTE FUNCTION refuse_poison();",
+    });
 }

@@ -28,7 +28,8 @@ public sealed class IntakeStoreTests : IDisposable
             template = await read.Set<Flag>().AsNoTracking().Include(f => f.Scores).SingleAsync();
         }
 
-        var due = new DateTimeOffset(2026, 12, 1, 8, 30, 15, 123, TimeSpan.Zero).AddTicks(4567);
+        // Below the millisecond: ticks on SQLite, microseconds (PostgreSQL's precision) on PostgreSQL.
+        var due = new DateTimeOffset(2026, 12, 1, 8, 30, 15, 123, TimeSpan.Zero).AddTicks(database.Provider == DatabaseProvider.Postgres ? 4560 : 4567);
         Flag Copy(string upstreamId) => new()
         {
             UpstreamId = upstreamId,
