@@ -347,10 +347,9 @@ public sealed class FlagIngestionService(
         /// more than once): every cluster within Hamming distance 7 is among them.</summary>
         public IEnumerable<WorkingCluster> Near(long simHash)
         {
-            var value = unchecked((ulong)simHash);
             for (var band = 0; band < 8; band++)
             {
-                if (buckets.TryGetValue(Bucket(band, value), out var bucket))
+                if (buckets.TryGetValue(SimHash.BandBucket(simHash, band), out var bucket))
                 {
                     foreach (var cluster in bucket)
                     {
@@ -396,10 +395,9 @@ public sealed class FlagIngestionService(
                 storedIds.Add(cluster.Id);
             }
 
-            var value = unchecked((ulong)cluster.SimHash);
             for (var band = 0; band < 8; band++)
             {
-                var key = Bucket(band, value);
+                var key = SimHash.BandBucket(cluster.SimHash, band);
                 if (!buckets.TryGetValue(key, out var bucket))
                 {
                     buckets[key] = bucket = [];
@@ -408,8 +406,6 @@ public sealed class FlagIngestionService(
                 bucket.Add(cluster);
             }
         }
-
-        private static int Bucket(int band, ulong value) => (band * 256) + (int)((value >> (8 * band)) & 0xFF);
     }
 
     /// <summary>The work of one chunk inside its transaction (re-created when the transaction is re-run).</summary>

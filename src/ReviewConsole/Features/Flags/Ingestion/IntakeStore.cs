@@ -410,8 +410,8 @@ internal sealed class SqlIntakeStore(AppDbContext db) : IntakeStore(db)
             byKey = rows.ToDictionary(r => key.ToProvider(r), r => r);
         }
 
-        var parameters = Db.Database.IsNpgsql() ? PostgresParametersPerInsert : MaxParametersPerStatement;
-        var perStatement = Math.Max(1, parameters / columns.Count);
+        // Only PostgreSQL gets here: SQLite takes InsertSqlite.
+        var perStatement = Math.Max(1, PostgresParametersPerInsert / columns.Count);
         DbCommand? full = null;
         try
         {

@@ -99,12 +99,11 @@ public sealed class OpenClusterIndex
         lock (gate)
         {
             ClusterMatch? best = null;
-            var value = unchecked((ulong)simHash);
             for (var band = 0; band < 8; band++)
             {
                 // A bucket is a contiguous array of (hash, entry) pairs: the scan touches hashes only,
                 // an entry only for the rare hash within the threshold.
-                foreach (var slot in CollectionsMarshal.AsSpan(buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)]))
+                foreach (var slot in CollectionsMarshal.AsSpan(buckets[SimHash.BandBucket(simHash, band)]))
                 {
                     var distance = SimHash.Distance(slot.SimHash, simHash);
                     if (distance > threshold)
@@ -161,10 +160,9 @@ public sealed class OpenClusterIndex
 
         var entry = new Entry(id, simHash) { Size = size, LastSeenAt = lastSeenAt };
         byId[id] = entry;
-        var value = unchecked((ulong)simHash);
         for (var band = 0; band < 8; band++)
         {
-            buckets[(band * 256) + (int)((value >> (8 * band)) & 0xFF)].Add(new Slot(simHash, entry));
+            buckets[SimHash.BandBucket(simHash, band)].Add(new Slot(simHash, entry));
         }
 
         maxId = Math.Max(maxId, id);
@@ -200,7 +198,7 @@ public sealed class OpenClusterIndex
 
     private static List<Slot>[] NewBuckets()
     {
-        var buckets = new List<Slot>[8 * 256];
+        var buckets = new List<Slot>[SimHash.BandBuckets];
         for (var i = 0; i < buckets.Length; i++)
         {
             buckets[i] = [];

@@ -58,6 +58,13 @@ public static class SimHash
 
     public static int Distance(long a, long b) => BitOperations.PopCount(unchecked((ulong)(a ^ b)));
 
+    /// <summary>Band buckets in all: 256 byte values for each of the eight bands.</summary>
+    public const int BandBuckets = 8 * 256;
+
+    /// <summary>The bucket of <paramref name="hash"/> in <paramref name="band"/> (0–7), in 0..<see cref="BandBuckets"/>:
+    /// the band's byte value, offset so every band has buckets of its own.</summary>
+    public static int BandBucket(long hash, int band) => (band * 256) + (int)((unchecked((ulong)hash) >> (8 * band)) & 0xFF);
+
     /// <summary>The eight bytes of the hash: two hashes within distance 7 share at least one band.</summary>
     public static int[] Bands(long hash)
     {
