@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: build once, check formatting, run every test project (browser tests
-# included) on SQLite, then the integration tests again on PostgreSQL (a throwaway cluster from
-# Debian's package, installed if missing), and print "N passed, N failed, N skipped" over all runs
+# included) on SQLite, then the integration tests and the intake's unit tests again on PostgreSQL
+# (a throwaway cluster from Debian's package, installed if missing), and print "N passed, N failed, N skipped" over all runs
 # as the last line. Exits non-zero on any failure.
 #   CONFIGURATION=Release ./test.sh   builds and tests in Release instead of Debug.
 #   REVIEWCONSOLE_TEST_SQLSERVER='Server=...;User ID=...;Password=...;TrustServerCertificate=true' ./test.sh
